@@ -1,0 +1,1593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * icmp_ep: an alternate endpoint for unprivileged ICMP datagram sockets.
+ *
+ * Once loaded, every new socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) and
+ * socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6) is served here instead of by
+ * net/ipv4/ping.c.  The design follows gVisor's netstack ICMP endpoint: an
+ * explicit state machine, the echo ident as the local port, a byte-bounded
+ * receive queue and a send path that validates the user's echo header.
+ *
+ * Sockets live in a per-netns, per-family rhltable keyed by ident, so the
+ * receive path is one RCU hash lookup whatever the number of sockets.
+ * Replies reach us through a netfilter LOCAL_IN hook, as icmp_rcv() has no
+ * hook of its own.  The hook delivers a clone and lets the original go on
+ * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/skbuff.h>
+#include <linux/termios.h>
+#include <linux/uio.h>
+#include <net/addrconf.h>
+#include <net/checksum.h>
+#include <net/icmp.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/l3mdev.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/protocol.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/transp_v6.h>
+#include <net/udp.h>
+
+#include "icmp_ep.h"
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#define ICMP_EP_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, ICMP_EP_KUNIT)
+#else
+#define ICMP_EP_EXPORT_FOR_KUNIT(sym)
+#endif
+
+/*
+ * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
+ * anything the administrator drops or rewrites is never seen by a socket;
+ * only conntrack confirmation, which cannot affect an echo reply, comes later.
+ */
+#define ICMP_EP_NF_PRIORITY	(NF_IP_PRI_CONNTRACK_CONFIRM - 1)
+
+enum icmp_ep_af_index {
+	ICMP_EP_AF_INET,
+	ICMP_EP_AF_INET6,
+	ICMP_EP_NR_AF,
+};
+
+struct icmp_ep_net {
+	struct icmp_ep_table *tables[ICMP_EP_NR_AF];
+};
+
+static unsigned int icmp_ep_net_id __read_mostly;
+
+/* What the receive hook learnt about an echo reply before the lookup. */
+struct icmp_ep_rx {
+	unsigned int offset;	/* of the ICMP header, from skb->data */
+	u16 ident;
+	int dif;
+	int sdif;
+};
+
+/* One send in progress: the validated echo header and the running checksum. */
+struct icmp_ep_tx {
+	struct icmphdr echo;
+	struct msghdr *msg;
+	__wsum csum;
+};
+
+/*
+ * Everything that differs between IPv4 and IPv6 sits behind this table;
+ * the state machine, ident table, send checks and receive demux are shared.
+ */
+struct icmp_ep_af {
+	enum icmp_ep_af_index index;
+	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
+			  int addr_len, int *bound_dev_if);
+	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
+	bool (*bind_addr_is_any)(const struct sock *sk);
+	int (*connect)(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+	int (*send)(struct sock *sk, struct msghdr *msg, size_t len,
+		    struct icmp_ep_tx *tx);
+	void (*recv_name)(struct sock *sk, struct msghdr *msg,
+			  struct sk_buff *skb, int *addr_len);
+	int (*peer_name)(struct sock *sk, struct sockaddr *uaddr);
+	bool (*rx_parse)(const struct sk_buff *skb, struct icmp_ep_rx *rx);
+	bool (*rx_daddr_match)(const struct sock *sk,
+			       const struct sk_buff *skb);
+};
+
+static const struct icmp_ep_af icmp_ep_inet;
+static const struct icmp_ep_af icmp_ep_inet6;
+
+static const struct icmp_ep_af *icmp_ep_af(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET6 ? &icmp_ep_inet6 : &icmp_ep_inet;
+}
+
+static const struct rhashtable_params icmp_ep_rht_params = {
+	.key_len = sizeof_field(struct sock_common, skc_num),
+	.key_offset = offsetof(struct icmp_ep_sock, inet.sk.__sk_common.skc_num),
+	.head_offset = offsetof(struct icmp_ep_sock, node),
+	.automatic_shrinking = true,
+};
+
+static struct icmp_ep_table *icmp_ep_table(const struct net *net,
+					   enum icmp_ep_af_index index)
+{
+	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
+
+	return en->tables[index];
+}
+
+static struct icmp_ep_table *icmp_ep_sk_table(const struct sock *sk)
+{
+	return icmp_ep_table(sock_net(sk), icmp_ep_af(sk)->index);
+}
+
+/* Ident allocation */
+
+/**
+ * icmp_ep_idents_init() - reset an ident set to "all free"
+ * @ids: the set
+ *
+ * Ident 0 is reserved, as bind() takes it to mean "pick one".
+ *
+ * Context: Any context; the caller owns @ids.
+ * Return: Nothing.
+ */
+void icmp_ep_idents_init(struct icmp_ep_idents *ids)
+{
+	memset(ids, 0, sizeof(*ids));
+	icmp_ep_ident_take(ids, 0);
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_idents_init);
+
+/**
+ * icmp_ep_ident_in_use() - whether an ident is held by some socket
+ * @ids: the set
+ * @ident: the ident
+ *
+ * Context: Caller holds the lock that protects @ids.
+ * Return: true if @ident is taken.
+ */
+bool icmp_ep_ident_in_use(const struct icmp_ep_idents *ids, u16 ident)
+{
+	return test_bit(ident, ids->used);
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_in_use);
+
+/**
+ * icmp_ep_ident_take() - mark a free ident as taken
+ * @ids: the set
+ * @ident: the ident, which must be free
+ *
+ * Context: Caller holds the lock that protects @ids.
+ * Return: Nothing.
+ */
+void icmp_ep_ident_take(struct icmp_ep_idents *ids, u16 ident)
+{
+	unsigned int word = BIT_WORD(ident);
+
+	if (WARN_ON_ONCE(__test_and_set_bit(ident, ids->used)))
+		return;
+	ids->nr_used++;
+	if (ids->used[word] == ~0UL)
+		__set_bit(word, ids->full);
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_take);
+
+/**
+ * icmp_ep_ident_release() - mark a taken ident as free
+ * @ids: the set
+ * @ident: the ident, which must be taken and not 0
+ *
+ * Context: Caller holds the lock that protects @ids.
+ * Return: Nothing.
+ */
+void icmp_ep_ident_release(struct icmp_ep_idents *ids, u16 ident)
+{
+	if (WARN_ON_ONCE(!ident || !__test_and_clear_bit(ident, ids->used)))
+		return;
+	ids->nr_used--;
+	__clear_bit(BIT_WORD(ident), ids->full);
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_release);
+
+/**
+ * icmp_ep_ident_pick() - find a free ident
+ * @ids: the set
+ * @hint: where to start looking; random for ephemeral idents, so that
+ *	idents are hard to predict
+ *
+ * Looks at the rest of @hint's word, then at the summary of full words, so
+ * the cost is a few word reads however full the set is.
+ *
+ * Context: Caller holds the lock that protects @ids.
+ * Return: the first free ident at or after @hint, wrapping around, or
+ * -EAGAIN when every ident is taken.
+ */
+int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint)
+{
+	const unsigned int nr_words = ICMP_EP_NR_IDENTS / BITS_PER_LONG;
+	unsigned int word = BIT_WORD(hint);
+	unsigned long free_bits;
+
+	free_bits = ~ids->used[word] & BITMAP_FIRST_WORD_MASK(hint);
+	if (free_bits)
+		return word * BITS_PER_LONG + __ffs(free_bits);
+
+	word = find_next_zero_bit(ids->full, nr_words, word + 1);
+	if (word >= nr_words)
+		word = find_first_zero_bit(ids->full, nr_words);
+	if (word >= nr_words)
+		return -EAGAIN;
+	return word * BITS_PER_LONG + ffz(ids->used[word]);
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_pick);
+
+/* State machine */
+
+/**
+ * icmp_ep_state_change_valid() - whether the state machine allows a move
+ * @from: current state
+ * @to: next state
+ *
+ * Context: Any context.
+ * Return: true if a socket may go from @from to @to.
+ */
+bool icmp_ep_state_change_valid(enum icmp_ep_state from,
+				enum icmp_ep_state to)
+{
+	if (from == ICMP_EP_CLOSED)
+		return false;
+	/* connect() binds first. */
+	return from != ICMP_EP_INITIAL || to != ICMP_EP_CONNECTED;
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_state_change_valid);
+
+static void icmp_ep_set_state(struct sock *sk, enum icmp_ep_state to)
+{
+	struct icmp_ep_sock *ep = icmp_ep_sk(sk);
+
+	sock_owned_by_me(sk);
+	WARN_ON_ONCE(!icmp_ep_state_change_valid(ep->state, to));
+	WRITE_ONCE(ep->state, to);
+}
+
+static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
+{
+	return READ_ONCE(icmp_ep_sk(sk)->state);
+}
+
+/* The ident table */
+
+static bool icmp_ep_ident_shareable(struct icmp_ep_table *t,
+				    const struct sock *sk, u16 ident)
+{
+	struct rhlist_head *list, *pos;
+	struct icmp_ep_sock *other;
+	bool shareable = true;
+
+	lockdep_assert_held(&t->lock);
+
+	if (!icmp_ep_ident_in_use(&t->idents, ident))
+		return true;
+	if (!sk->sk_reuse)
+		return false;
+
+	rcu_read_lock();
+	list = rhltable_lookup(&t->socks, &ident, icmp_ep_rht_params);
+	rhl_for_each_entry_rcu(other, pos, list, node) {
+		const struct sock *sk2 = &other->inet.sk;
+
+		if (!sk2->sk_reuse || !uid_eq(sk2->sk_uid, sk->sk_uid)) {
+			shareable = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return shareable;
+}
+
+static bool icmp_ep_ident_has_socks(struct icmp_ep_table *t, u16 ident)
+{
+	bool found;
+
+	lockdep_assert_held(&t->lock);
+
+	rcu_read_lock();
+	found = rhltable_lookup(&t->socks, &ident, icmp_ep_rht_params);
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Give @sk the ident @ident, or a random free one when @ident is 0.  The
+ * socket's inet_num is the ident and the hash key; it changes only here and
+ * in icmp_ep_unhash(), under the table lock.
+ */
+static int icmp_ep_hash(struct sock *sk, u16 ident)
+{
+	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int err;
+
+	sock_owned_by_me(sk);
+
+	spin_lock(&t->lock);
+	if (!ident) {
+		err = icmp_ep_ident_pick(&t->idents,
+					 get_random_u32_below(ICMP_EP_NR_IDENTS));
+		if (err < 0)
+			goto out;
+		ident = err;
+	} else if (!icmp_ep_ident_shareable(t, sk, ident)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+
+	inet->inet_num = ident;
+	err = rhltable_insert(&t->socks, &icmp_ep_sk(sk)->node,
+			      icmp_ep_rht_params);
+	if (err) {
+		inet->inet_num = 0;
+		goto out;
+	}
+	if (!icmp_ep_ident_in_use(&t->idents, ident))
+		icmp_ep_ident_take(&t->idents, ident);
+	inet->inet_sport = htons(ident);
+out:
+	spin_unlock(&t->lock);
+	return err;
+}
+
+/*
+ * Called both under the socket lock (disconnect, close) and without it, from
+ * sk_common_release(), so it must be idempotent: that double call is exactly
+ * the CVE-2015-3636 shape.
+ */
+static void icmp_ep_unhash(struct sock *sk)
+{
+	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	u16 ident;
+
+	spin_lock(&t->lock);
+	ident = inet->inet_num;
+	if (ident) {
+		WARN_ON_ONCE(rhltable_remove(&t->socks, &icmp_ep_sk(sk)->node,
+					     icmp_ep_rht_params));
+		if (!icmp_ep_ident_has_socks(t, ident))
+			icmp_ep_ident_release(&t->idents, ident);
+		inet->inet_num = 0;
+		inet->inet_sport = 0;
+	}
+	spin_unlock(&t->lock);
+}
+
+static struct sock *icmp_ep_lookup(struct net *net, const struct icmp_ep_af *af,
+				   const struct sk_buff *skb,
+				   const struct icmp_ep_rx *rx)
+{
+	struct icmp_ep_table *t = icmp_ep_table(net, af->index);
+	struct rhlist_head *list, *pos;
+	struct icmp_ep_sock *ep;
+
+	list = rhltable_lookup(&t->socks, &rx->ident, icmp_ep_rht_params);
+	rhl_for_each_entry_rcu(ep, pos, list, node) {
+		struct sock *sk = &ep->inet.sk;
+		int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+
+		if (!net_eq(sock_net(sk), net))
+			continue;
+		if (bound_dev_if && bound_dev_if != rx->dif &&
+		    bound_dev_if != rx->sdif)
+			continue;
+		if (!af->rx_daddr_match(sk, skb))
+			continue;
+		return sk;
+	}
+	return NULL;
+}
+
+/* Socket calls shared by both families */
+
+static int icmp_ep_check_group(struct net *net)
+{
+	kgid_t *range = net->ipv4.ping_group_range.range;
+	struct group_info *groups;
+	kgid_t low, high, egid;
+	unsigned int seq;
+	int i, err = -EACCES;
+
+	do {
+		seq = read_seqbegin(&net->ipv4.ping_group_range.lock);
+		low = range[0];
+		high = range[1];
+	} while (read_seqretry(&net->ipv4.ping_group_range.lock, seq));
+
+	egid = current_egid();
+	if (gid_lte(low, egid) && gid_lte(egid, high))
+		return 0;
+
+	groups = get_current_groups();
+	for (i = 0; i < groups->ngroups; i++) {
+		if (gid_lte(low, groups->gid[i]) &&
+		    gid_lte(groups->gid[i], high)) {
+			err = 0;
+			break;
+		}
+	}
+	put_group_info(groups);
+	return err;
+}
+
+static int icmp_ep_init_sock(struct sock *sk)
+{
+	int err;
+
+	err = icmp_ep_check_group(sock_net(sk));
+	if (err)
+		return err;
+
+	if (sk->sk_family == AF_INET6)
+		sk->sk_ipv6only = 1;
+	/* The receive hook uses sockets found under RCU without a reference. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
+	return 0;
+}
+
+static void icmp_ep_close(struct sock *sk, long timeout)
+{
+	lock_sock(sk);
+	icmp_ep_unhash(sk);
+	icmp_ep_set_state(sk, ICMP_EP_CLOSED);
+	release_sock(sk);
+	sk_common_release(sk);
+}
+
+static int icmp_ep_get_port(struct sock *sk, unsigned short ident)
+{
+	int err;
+
+	err = icmp_ep_hash(sk, ident);
+	if (!err)
+		icmp_ep_set_state(sk, ICMP_EP_BOUND);
+	return err;
+}
+
+static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	const struct icmp_ep_af *af = icmp_ep_af(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int old_dev_if, bound_dev_if;
+	u16 ident;
+	int err;
+
+	lock_sock(sk);
+	old_dev_if = sk->sk_bound_dev_if;
+	bound_dev_if = old_dev_if;
+	err = af->check_bind(sk, uaddr, addr_len, &bound_dev_if);
+	if (err)
+		goto out;
+
+	err = -EINVAL;
+	if (icmp_ep_state(sk) != ICMP_EP_INITIAL)
+		goto out;
+
+	/* sin_port and sin6_port sit at the same offset. */
+	ident = ntohs(((struct sockaddr_in *)uaddr)->sin_port);
+
+	/* Address and device first: the receive path may match us at once. */
+	sk->sk_bound_dev_if = bound_dev_if;
+	af->set_bind_addr(sk, uaddr);
+	err = icmp_ep_get_port(sk, ident);
+	if (err) {
+		sk->sk_bound_dev_if = old_dev_if;
+		inet_reset_saddr(sk);
+		goto out;
+	}
+
+	if (!af->bind_addr_is_any(sk))
+		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+	if (ident)
+		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	sk_dst_reset(sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int icmp_ep_connect(struct sock *sk, struct sockaddr *uaddr,
+			   int addr_len)
+{
+	int err = 0;
+
+	lock_sock(sk);
+	/* inet_dgram_connect() autobinds unlocked; a disconnect may have won. */
+	if (icmp_ep_state(sk) == ICMP_EP_INITIAL &&
+	    icmp_ep_get_port(sk, 0))
+		err = -EAGAIN;
+	if (!err)
+		err = icmp_ep_af(sk)->connect(sk, uaddr, addr_len);
+	if (!err)
+		icmp_ep_set_state(sk, ICMP_EP_CONNECTED);
+	release_sock(sk);
+	return err;
+}
+
+/* Unlike the built-in, take the socket lock: CVE-2017-2671 was this race. */
+static int icmp_ep_disconnect(struct sock *sk, int flags)
+{
+	lock_sock(sk);
+	__udp_disconnect(sk, flags);
+	icmp_ep_set_state(sk, inet_sk(sk)->inet_num ? ICMP_EP_BOUND :
+						      ICMP_EP_INITIAL);
+	release_sock(sk);
+	return 0;
+}
+
+static int icmp_ep_getname(struct socket *sock, struct sockaddr *uaddr,
+			   int peer)
+{
+	struct sock *sk = sock->sk;
+	int ret;
+
+	if (!peer)
+		return sk->sk_family == AF_INET6 ?
+		       inet6_getname(sock, uaddr, 0) :
+		       inet_getname(sock, uaddr, 0);
+
+	lock_sock(sk);
+	if (icmp_ep_state(sk) == ICMP_EP_CONNECTED)
+		ret = icmp_ep_af(sk)->peer_name(sk, uaddr);
+	else
+		ret = -ENOTCONN;
+	release_sock(sk);
+	return ret;
+}
+
+static int icmp_ep_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	struct sk_buff *skb;
+	int amount;
+
+	switch (cmd) {
+	case SIOCINQ:
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		skb = skb_peek(&sk->sk_receive_queue);
+		amount = skb ? skb->len : 0;
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		break;
+	case SIOCOUTQ:
+		amount = sk_wmem_alloc_get(sk);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(amount, (int __user *)arg);
+}
+
+/**
+ * icmp_ep_echo_check() - validate the echo header a user asks to send
+ * @family: AF_INET or AF_INET6
+ * @hdr: the first ICMP_EP_ECHO_HDR_LEN bytes of the message
+ *
+ * Type and code sit at the same offsets in ICMP and ICMPv6 headers.
+ *
+ * Context: Any context.
+ * Return: 0 for an echo request or RFC 8335 extended echo request with code
+ * 0, -EINVAL otherwise.
+ */
+int icmp_ep_echo_check(int family, const void *hdr)
+{
+	const struct icmphdr *h = hdr;
+
+	if (h->code)
+		return -EINVAL;
+	if (family == AF_INET)
+		return h->type == ICMP_ECHO || h->type == ICMP_EXT_ECHO ?
+		       0 : -EINVAL;
+	return h->type == ICMPV6_ECHO_REQUEST ||
+	       h->type == ICMPV6_EXT_ECHO_REQUEST ? 0 : -EINVAL;
+}
+ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_echo_check);
+
+/*
+ * Copy a slice of the payload and fold its checksum into the running sum.
+ * @offset is the slice's place in the payload, which starts on an even byte
+ * of the ICMP message, so its parity is the slice's parity in the message.
+ */
+static int icmp_ep_getfrag(void *from, char *to, int offset, int len, int odd,
+			   struct sk_buff *skb)
+{
+	struct icmp_ep_tx *tx = from;
+	__wsum csum = 0;
+
+	if (!csum_and_copy_from_iter_full(to, len, &csum, &tx->msg->msg_iter))
+		return -EFAULT;
+	tx->csum = csum_block_add(tx->csum, csum, offset);
+	return 0;
+}
+
+/* Our ident, then the checksum over header and payload: the header's share. */
+static __wsum icmp_ep_finish_echo(const struct sock *sk, struct icmp_ep_tx *tx,
+				  void *hdr)
+{
+	struct icmphdr *h = hdr;
+
+	*h = tx->echo;
+	h->un.echo.id = inet_sk(sk)->inet_sport;
+	h->checksum = 0;
+	return csum_partial(h, sizeof(*h), tx->csum);
+}
+
+static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct icmp_ep_tx tx = { .msg = msg };
+	int err;
+
+	if (len > 0xFFFF)
+		return -EMSGSIZE;
+	if (len < ICMP_EP_ECHO_HDR_LEN)
+		return -EINVAL;
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (memcpy_from_msg(&tx.echo, msg, sizeof(tx.echo)))
+		return -EFAULT;
+	err = icmp_ep_echo_check(sk->sk_family, &tx.echo);
+	if (err)
+		return err;
+
+	err = icmp_ep_af(sk)->send(sk, msg, len, &tx);
+	return err ?: len;
+}
+
+static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			   int flags, int *addr_len)
+{
+	struct sk_buff *skb;
+	int copied, err;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (flags & MSG_ERRQUEUE)
+		return inet_recv_error(sk, msg, len, addr_len);
+
+	skb = skb_recv_datagram(sk, flags, &err);
+	if (!skb)
+		return err;
+
+	copied = skb->len;
+	if (copied > len) {
+		msg->msg_flags |= MSG_TRUNC;
+		copied = len;
+	}
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (!err) {
+		sock_recv_cmsgs(msg, sk, skb);
+		icmp_ep_af(sk)->recv_name(sk, msg, skb, addr_len);
+		err = copied;
+	}
+	skb_free_datagram(sk, skb);
+	return err;
+}
+
+/* IPv4 */
+
+static int icmp_ep_v4_check_bind(struct sock *sk, const struct sockaddr *uaddr,
+				 int addr_len, int *bound_dev_if)
+{
+	const struct sockaddr_in *addr = (const struct sockaddr_in *)uaddr;
+	struct net *net = sock_net(sk);
+	u32 tb_id = RT_TABLE_LOCAL;
+	int type;
+
+	if (addr_len < sizeof(*addr))
+		return -EINVAL;
+	if (addr->sin_family != AF_INET &&
+	    !(addr->sin_family == AF_UNSPEC &&
+	      addr->sin_addr.s_addr == htonl(INADDR_ANY)))
+		return -EAFNOSUPPORT;
+	if (addr->sin_addr.s_addr == htonl(INADDR_ANY))
+		return 0;
+
+	tb_id = l3mdev_fib_table_by_index(net, *bound_dev_if) ?: tb_id;
+	type = inet_addr_type_table(net, addr->sin_addr.s_addr, tb_id);
+	if (type == RTN_MULTICAST || type == RTN_BROADCAST ||
+	    (type != RTN_LOCAL && !inet_can_nonlocal_bind(net, inet_sk(sk))))
+		return -EADDRNOTAVAIL;
+	return 0;
+}
+
+static void icmp_ep_v4_set_bind_addr(struct sock *sk,
+				     const struct sockaddr *uaddr)
+{
+	const struct sockaddr_in *addr = (const struct sockaddr_in *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet->inet_saddr = addr->sin_addr.s_addr;
+	WRITE_ONCE(inet->inet_rcv_saddr, addr->sin_addr.s_addr);
+}
+
+static bool icmp_ep_v4_bind_addr_is_any(const struct sock *sk)
+{
+	return !inet_sk(sk)->inet_rcv_saddr;
+}
+
+static int icmp_ep_v4_connect(struct sock *sk, struct sockaddr *uaddr,
+			      int addr_len)
+{
+	return __ip4_datagram_connect(sk, uaddr, addr_len);
+}
+
+/* IP_OPTIONS need ip_options_build(), which is not exported. */
+static int icmp_ep_v4_cmsg_send(struct sock *sk, struct msghdr *msg,
+				struct ipcm_cookie *ipc)
+{
+	struct cmsghdr *cmsg;
+	int err, val;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level == SOL_SOCKET) {
+			err = __sock_cmsg_send(sk, msg, cmsg, &ipc->sockc);
+			if (err)
+				return err;
+			continue;
+		}
+		if (cmsg->cmsg_level != SOL_IP)
+			continue;
+
+		switch (cmsg->cmsg_type) {
+		case IP_RETOPTS:
+			return -EOPNOTSUPP;
+		case IP_PKTINFO: {
+			struct in_pktinfo *info;
+
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(*info)))
+				return -EINVAL;
+			info = (struct in_pktinfo *)CMSG_DATA(cmsg);
+			if (info->ipi_ifindex)
+				ipc->oif = info->ipi_ifindex;
+			ipc->addr = info->ipi_spec_dst.s_addr;
+			break;
+		}
+		case IP_TTL:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+				return -EINVAL;
+			val = *(int *)CMSG_DATA(cmsg);
+			if (val < 1 || val > 255)
+				return -EINVAL;
+			ipc->ttl = val;
+			break;
+		case IP_TOS:
+			if (cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
+				val = *(int *)CMSG_DATA(cmsg);
+			else if (cmsg->cmsg_len == CMSG_LEN(sizeof(u8)))
+				val = *(u8 *)CMSG_DATA(cmsg);
+			else
+				return -EINVAL;
+			if (val < 0 || val > 255)
+				return -EINVAL;
+			ipc->tos = val;
+			ipc->priority = rt_tos2priority(ipc->tos);
+			break;
+		case IP_PROTOCOL:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+				return -EINVAL;
+			val = *(int *)CMSG_DATA(cmsg);
+			if (val < 1 || val > 255)
+				return -EINVAL;
+			ipc->protocol = val;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
+				       struct icmp_ep_tx *tx,
+				       struct ipcm_cookie *ipc,
+				       struct flowi4 *fl4)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	__be32 daddr, saddr;
+	struct rtable *rt;
+	u8 tos;
+	int err;
+
+	if (msg->msg_name) {
+		DECLARE_SOCKADDR(struct sockaddr_in *, usin, msg->msg_name);
+
+		if (msg->msg_namelen < sizeof(*usin))
+			return ERR_PTR(-EINVAL);
+		if (usin->sin_family != AF_INET)
+			return ERR_PTR(-EAFNOSUPPORT);
+		daddr = usin->sin_addr.s_addr;
+	} else {
+		if (icmp_ep_state(sk) != ICMP_EP_CONNECTED)
+			return ERR_PTR(-EDESTADDRREQ);
+		daddr = inet->inet_daddr;
+	}
+
+	ipcm_init_sk(ipc, inet);
+	if (msg->msg_controllen) {
+		err = icmp_ep_v4_cmsg_send(sk, msg, ipc);
+		if (err)
+			return ERR_PTR(err);
+	}
+	if (rcu_access_pointer(inet->inet_opt))
+		return ERR_PTR(-EOPNOTSUPP);
+
+	saddr = ipc->addr;
+	tos = get_rttos(ipc, inet);
+	if (sock_flag(sk, SOCK_LOCALROUTE) || (msg->msg_flags & MSG_DONTROUTE))
+		tos |= RTO_ONLINK;
+
+	if (ipv4_is_multicast(daddr)) {
+		if (!ipc->oif || netif_index_is_l3_master(net, ipc->oif))
+			ipc->oif = inet->mc_index;
+		if (!saddr)
+			saddr = inet->mc_addr;
+	} else if (!ipc->oif) {
+		ipc->oif = inet->uc_index;
+	}
+
+	flowi4_init_output(fl4, ipc->oif, ipc->sockc.mark, tos,
+			   RT_SCOPE_UNIVERSE, sk->sk_protocol,
+			   inet_sk_flowi_flags(sk), daddr, saddr, 0, 0,
+			   sk->sk_uid);
+	fl4->fl4_icmp_type = tx->echo.type;
+	fl4->fl4_icmp_code = tx->echo.code;
+	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
+
+	rt = ip_route_output_flow(net, fl4, sk);
+	if (IS_ERR(rt)) {
+		if (PTR_ERR(rt) == -ENETUNREACH)
+			IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
+		return rt;
+	}
+	if ((rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
+		ip_rt_put(rt);
+		return ERR_PTR(-EACCES);
+	}
+	return rt;
+}
+
+static u8 icmp_ep_v4_ttl(const struct inet_sock *inet,
+			 const struct ipcm_cookie *ipc, const struct rtable *rt)
+{
+	if (ipc->ttl)
+		return ipc->ttl;
+	if (rt->rt_type == RTN_MULTICAST)
+		return inet->mc_ttl;
+	return inet->uc_ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : inet->uc_ttl;
+}
+
+/*
+ * ip_append_data() is not exported, so build the datagram here: one linear
+ * skb, fragmented if need be by ip_output() like any local datagram.
+ */
+static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
+			   struct icmp_ep_tx *tx)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct ipcm_cookie ipc;
+	struct sk_buff *skb;
+	struct icmphdr *icmph;
+	struct flowi4 fl4;
+	struct iphdr *iph;
+	struct rtable *rt;
+	unsigned int mtu, hh_len;
+	int err;
+
+	rt = icmp_ep_v4_route(sk, msg, tx, &ipc, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+
+	if (msg->msg_flags & MSG_PROBE) {
+		if (msg->msg_flags & MSG_CONFIRM)
+			dst_confirm_neigh(&rt->dst, &fl4.daddr);
+		err = 0;
+		goto out;
+	}
+
+	mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) :
+				   READ_ONCE(rt->dst.dev->mtu);
+	err = -EMSGSIZE;
+	if (sizeof(*iph) + len > (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu))
+		goto out;
+
+	hh_len = LL_RESERVED_SPACE(rt->dst.dev);
+	skb = sock_alloc_send_skb(sk, hh_len + sizeof(*iph) + len +
+				  rt->dst.dev->needed_tailroom,
+				  msg->msg_flags & MSG_DONTWAIT, &err);
+	if (!skb)
+		goto out;
+
+	skb_reserve(skb, hh_len);
+	skb_reset_network_header(skb);
+	iph = skb_put(skb, sizeof(*iph));
+	skb_set_transport_header(skb, sizeof(*iph));
+	icmph = skb_put(skb, sizeof(*icmph));
+	err = icmp_ep_getfrag(tx, skb_put(skb, len - sizeof(*icmph)), 0,
+			      len - sizeof(*icmph), 0, skb);
+	if (err) {
+		kfree_skb(skb);
+		goto out;
+	}
+	icmph->checksum = csum_fold(icmp_ep_finish_echo(sk, tx, icmph));
+
+	skb->ignore_df = ip_sk_ignore_df(sk);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = ipc.tos != -1 ? ipc.tos : inet->tos;
+	iph->frag_off = 0;
+	if (inet->pmtudisc == IP_PMTUDISC_DO ||
+	    inet->pmtudisc == IP_PMTUDISC_PROBE ||
+	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
+		iph->frag_off = htons(IP_DF);
+	iph->ttl = icmp_ep_v4_ttl(inet, &ipc, rt);
+	iph->protocol = IPPROTO_ICMP;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	ip_select_ident(net, skb, sk);
+
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->priority = ipc.tos != -1 ? ipc.priority : sk->sk_priority;
+	skb->mark = ipc.sockc.mark;
+	skb->tstamp = ipc.sockc.transmit_time;
+	skb_setup_tx_timestamp(skb, ipc.sockc.tsflags);
+	skb_dst_set(skb, &rt->dst);
+	rt = NULL;
+
+	ICMPMSGOUT_INC_STATS(net, icmph->type);
+	ICMP_INC_STATS(net, ICMP_MIB_OUTMSGS);
+
+	err = ip_local_out(net, sk, skb);
+	if (err > 0)
+		err = net_xmit_errno(err);
+	if (err)
+		IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
+out:
+	ip_rt_put(rt);
+	return err;
+}
+
+static void icmp_ep_v4_recv_name(struct sock *sk, struct msghdr *msg,
+				 struct sk_buff *skb, int *addr_len)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
+
+	if (sin) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = 0;
+		sin->sin_addr.s_addr = ip_hdr(skb)->saddr;
+		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+		*addr_len = sizeof(*sin);
+	}
+	if (inet_sk(sk)->cmsg_flags)
+		ip_cmsg_recv(msg, skb);
+}
+
+static int icmp_ep_v4_peer_name(struct sock *sk, struct sockaddr *uaddr)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, uaddr);
+	struct inet_sock *inet = inet_sk(sk);
+
+	sin->sin_family = AF_INET;
+	sin->sin_port = inet->inet_dport;
+	sin->sin_addr.s_addr = inet->inet_daddr;
+	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+	return sizeof(*sin);
+}
+
+static bool icmp_ep_v4_rx_parse(const struct sk_buff *skb,
+				struct icmp_ep_rx *rx)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct icmphdr *h;
+	struct icmphdr buf;
+
+	if (iph->protocol != IPPROTO_ICMP)
+		return false;
+	/* icmp_rcv() refuses replies sent to broadcast or multicast. */
+	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		return false;
+
+	rx->offset = skb_network_offset(skb) + ip_hdrlen(skb);
+	h = skb_header_pointer(skb, rx->offset, sizeof(buf), &buf);
+	if (!h || (h->type != ICMP_ECHOREPLY && h->type != ICMP_EXT_ECHOREPLY))
+		return false;
+
+	rx->ident = ntohs(h->un.echo.id);
+	rx->dif = inet_iif(skb);
+	rx->sdif = inet_sdif(skb);
+	return true;
+}
+
+static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
+				      const struct sk_buff *skb)
+{
+	__be32 rcv_saddr = READ_ONCE(inet_sk(sk)->inet_rcv_saddr);
+
+	return !rcv_saddr || rcv_saddr == ip_hdr(skb)->daddr;
+}
+
+static const struct icmp_ep_af icmp_ep_inet = {
+	.index = ICMP_EP_AF_INET,
+	.check_bind = icmp_ep_v4_check_bind,
+	.set_bind_addr = icmp_ep_v4_set_bind_addr,
+	.bind_addr_is_any = icmp_ep_v4_bind_addr_is_any,
+	.connect = icmp_ep_v4_connect,
+	.send = icmp_ep_v4_send,
+	.recv_name = icmp_ep_v4_recv_name,
+	.peer_name = icmp_ep_v4_peer_name,
+	.rx_parse = icmp_ep_v4_rx_parse,
+	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
+};
+
+/* IPv6 */
+
+static int icmp_ep_v6_check_bind(struct sock *sk, const struct sockaddr *uaddr,
+				 int addr_len, int *bound_dev_if)
+{
+	const struct sockaddr_in6 *addr = (const struct sockaddr_in6 *)uaddr;
+	struct net *net = sock_net(sk);
+	struct net_device *dev = NULL;
+	int addr_type, scoped, has_addr;
+
+	if (addr_len < sizeof(*addr))
+		return -EINVAL;
+	if (addr->sin6_family != AF_INET6)
+		return -EAFNOSUPPORT;
+
+	addr_type = ipv6_addr_type(&addr->sin6_addr);
+	scoped = __ipv6_addr_needs_scope_id(addr_type);
+	if ((addr_type != IPV6_ADDR_ANY && !(addr_type & IPV6_ADDR_UNICAST)) ||
+	    (scoped && !addr->sin6_scope_id))
+		return -EINVAL;
+
+	rcu_read_lock();
+	if (addr->sin6_scope_id || *bound_dev_if) {
+		dev = dev_get_by_index_rcu(net, addr->sin6_scope_id ?:
+						*bound_dev_if);
+		if (!dev) {
+			rcu_read_unlock();
+			return -ENODEV;
+		}
+	}
+	has_addr = ipv6_chk_addr(net, &addr->sin6_addr, dev, scoped);
+	rcu_read_unlock();
+
+	if (!(ipv6_can_nonlocal_bind(net, inet_sk(sk)) || has_addr ||
+	      addr_type == IPV6_ADDR_ANY))
+		return -EADDRNOTAVAIL;
+
+	if (scoped)
+		*bound_dev_if = addr->sin6_scope_id;
+	return 0;
+}
+
+static void icmp_ep_v6_set_bind_addr(struct sock *sk,
+				     const struct sockaddr *uaddr)
+{
+	const struct sockaddr_in6 *addr = (const struct sockaddr_in6 *)uaddr;
+
+	sk->sk_v6_rcv_saddr = addr->sin6_addr;
+	inet6_sk(sk)->saddr = addr->sin6_addr;
+	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+}
+
+static bool icmp_ep_v6_bind_addr_is_any(const struct sock *sk)
+{
+	return ipv6_addr_any(&sk->sk_v6_rcv_saddr);
+}
+
+static int icmp_ep_v6_connect(struct sock *sk, struct sockaddr *uaddr,
+			      int addr_len)
+{
+	if (addr_len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	if (uaddr->sa_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	return __ip6_datagram_connect(sk, uaddr, addr_len);
+}
+
+static int icmp_ep_v6_oif(struct sock *sk, const struct in6_addr *daddr,
+			  int oif)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+
+	if (!oif)
+		oif = sk->sk_bound_dev_if;
+	if (!oif)
+		oif = np->sticky_pktinfo.ipi6_ifindex;
+	if (!oif)
+		oif = ipv6_addr_is_multicast(daddr) ? np->mcast_oif :
+						      np->ucast_oif;
+	return oif;
+}
+
+/* Like ping_v6_sendmsg(): through ip6_append_data(), always non-blocking. */
+static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
+			   struct icmp_ep_tx *tx)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct net *net = sock_net(sk);
+	struct ipcm6_cookie ipc6;
+	struct in6_addr *daddr;
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct rt6_info *rt;
+	struct sk_buff *skb;
+	int oif = 0;
+	int err;
+
+	if (msg->msg_name) {
+		DECLARE_SOCKADDR(struct sockaddr_in6 *, u, msg->msg_name);
+
+		if (msg->msg_namelen < sizeof(*u))
+			return -EINVAL;
+		if (u->sin6_family != AF_INET6)
+			return -EAFNOSUPPORT;
+		daddr = &u->sin6_addr;
+		if (np->sndflow)
+			fl6.flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)))
+			oif = u->sin6_scope_id;
+	} else {
+		if (icmp_ep_state(sk) != ICMP_EP_CONNECTED)
+			return -EDESTADDRREQ;
+		daddr = &sk->sk_v6_daddr;
+		fl6.flowlabel = np->flow_label;
+	}
+
+	oif = icmp_ep_v6_oif(sk, daddr, oif);
+	if ((__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)) && !oif) ||
+	    ipv6_addr_v4mapped(daddr) ||
+	    (oif && sk->sk_bound_dev_if && oif != sk->sk_bound_dev_if &&
+	     l3mdev_master_ifindex_by_index(net, oif) != sk->sk_bound_dev_if))
+		return -EINVAL;
+
+	ipcm6_init_sk(&ipc6, np);
+	ipc6.sockc.tsflags = READ_ONCE(sk->sk_tsflags);
+	ipc6.sockc.mark = READ_ONCE(sk->sk_mark);
+	fl6.flowi6_oif = oif;
+
+	if (msg->msg_controllen) {
+		struct ipv6_txoptions opt = { .tot_len = sizeof(opt) };
+
+		ipc6.opt = &opt;
+		err = ip6_datagram_send_ctl(net, sk, msg, &fl6, &ipc6);
+		if (err < 0)
+			return err;
+		/* As in the built-in: extension headers are not sent. */
+		ipc6.opt = NULL;
+	}
+
+	fl6.flowi6_proto = IPPROTO_ICMPV6;
+	fl6.saddr = np->saddr;
+	fl6.daddr = *daddr;
+	fl6.flowi6_mark = ipc6.sockc.mark;
+	fl6.flowi6_uid = sk->sk_uid;
+	fl6.fl6_icmp_type = tx->echo.type;
+	fl6.fl6_icmp_code = tx->echo.code;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
+	fl6.flowlabel = ip6_make_flowinfo(ipc6.tclass, fl6.flowlabel);
+
+	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	rt = (struct rt6_info *)dst;
+
+	if (ipc6.hlimit < 0)
+		ipc6.hlimit = ip6_sk_dst_hoplimit(np, &fl6, dst);
+
+	lock_sock(sk);
+	err = ip6_append_data(sk, icmp_ep_getfrag, tx, len,
+			      sizeof(struct icmp6hdr), &ipc6, &fl6, rt,
+			      MSG_DONTWAIT);
+	skb = skb_peek(&sk->sk_write_queue);
+	if (err) {
+		ICMP6_INC_STATS(net, rt->rt6i_idev, ICMP6_MIB_OUTERRORS);
+		ip6_flush_pending_frames(sk);
+	} else if (skb) {
+		struct icmp6hdr *h = icmp6_hdr(skb);
+		__wsum csum = icmp_ep_finish_echo(sk, tx, h);
+
+		h->icmp6_cksum = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, len,
+						 IPPROTO_ICMPV6, csum);
+		err = ip6_push_pending_frames(sk);
+	}
+	release_sock(sk);
+
+	dst_release(dst);
+	return err;
+}
+
+static void icmp_ep_v6_recv_name(struct sock *sk, struct msghdr *msg,
+				 struct sk_buff *skb, int *addr_len)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, msg->msg_name);
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+
+	if (sin6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = 0;
+		sin6->sin6_addr = ip6->saddr;
+		sin6->sin6_flowinfo = np->sndflow ? ip6_flowinfo(ip6) : 0;
+		sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
+							  inet6_iif(skb));
+		*addr_len = sizeof(*sin6);
+	}
+	if (np->rxopt.all)
+		ip6_datagram_recv_ctl(sk, msg, skb);
+}
+
+static int icmp_ep_v6_peer_name(struct sock *sk, struct sockaddr *uaddr)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, uaddr);
+	struct ipv6_pinfo *np = inet6_sk(sk);
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = inet_sk(sk)->inet_dport;
+	sin6->sin6_addr = sk->sk_v6_daddr;
+	sin6->sin6_flowinfo = np->sndflow ? np->flow_label : 0;
+	sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
+						  sk->sk_bound_dev_if);
+	return sizeof(*sin6);
+}
+
+static bool icmp_ep_v6_rx_parse(const struct sk_buff *skb,
+				struct icmp_ep_rx *rx)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	const struct icmp6hdr *h;
+	struct icmp6hdr buf;
+	__be16 frag_off;
+	int offset;
+
+	offset = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+	if (nexthdr != IPPROTO_ICMPV6) {
+		if (!ipv6_ext_hdr(nexthdr))
+			return false;
+		/*
+		 * A fragment is reassembled only after LOCAL_IN unless
+		 * nf_defrag_ipv6 is loaded; we cannot deliver a piece.
+		 */
+		offset = ipv6_skip_exthdr(skb, offset, &nexthdr, &frag_off);
+		if (offset < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
+			return false;
+	}
+
+	h = skb_header_pointer(skb, offset, sizeof(buf), &buf);
+	if (!h || (h->icmp6_type != ICMPV6_ECHO_REPLY &&
+		   h->icmp6_type != ICMPV6_EXT_ECHO_REPLY))
+		return false;
+
+	rx->offset = offset;
+	rx->ident = ntohs(h->icmp6_identifier);
+	rx->dif = inet6_iif(skb);
+	rx->sdif = inet6_sdif(skb);
+	return true;
+}
+
+static bool icmp_ep_v6_rx_daddr_match(const struct sock *sk,
+				      const struct sk_buff *skb)
+{
+	return ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
+	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &ipv6_hdr(skb)->daddr);
+}
+
+static const struct icmp_ep_af icmp_ep_inet6 = {
+	.index = ICMP_EP_AF_INET6,
+	.check_bind = icmp_ep_v6_check_bind,
+	.set_bind_addr = icmp_ep_v6_set_bind_addr,
+	.bind_addr_is_any = icmp_ep_v6_bind_addr_is_any,
+	.connect = icmp_ep_v6_connect,
+	.send = icmp_ep_v6_send,
+	.recv_name = icmp_ep_v6_recv_name,
+	.peer_name = icmp_ep_v6_peer_name,
+	.rx_parse = icmp_ep_v6_rx_parse,
+	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
+};
+
+/* The receive hook */
+
+/*
+ * Every packet is accepted: the original goes on to icmp_rcv(), which counts
+ * it and hands it to the built-in ping table, where it finds no socket of
+ * ours.  Our socket gets a clone.
+ */
+static unsigned int icmp_ep_nf_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct icmp_ep_af *af = priv;
+	enum skb_drop_reason reason;
+	struct icmp_ep_rx rx;
+	struct sk_buff *clone;
+	struct sock *sk;
+
+	if (!af->rx_parse(skb, &rx))
+		return NF_ACCEPT;
+
+	sk = icmp_ep_lookup(state->net, af, skb, &rx);
+	if (!sk)
+		return NF_ACCEPT;
+
+	if (nf_checksum(skb, state->hook, rx.offset, sk->sk_protocol,
+			state->pf))
+		return NF_ACCEPT;
+
+	clone = skb_clone(skb, GFP_ATOMIC);
+	if (!clone || !pskb_pull(clone, rx.offset)) {
+		kfree_skb(clone);
+		atomic_inc(&sk->sk_drops);
+		return NF_ACCEPT;
+	}
+	skb_reset_transport_header(clone);
+
+	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0)
+		kfree_skb_reason(clone, reason);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops icmp_ep_nf_ops[] = {
+	{
+		.hook = icmp_ep_nf_hook,
+		.priv = (void *)&icmp_ep_inet,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = ICMP_EP_NF_PRIORITY,
+	},
+	{
+		.hook = icmp_ep_nf_hook,
+		.priv = (void *)&icmp_ep_inet6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = ICMP_EP_NF_PRIORITY,
+	},
+};
+
+/* Protocol registration */
+
+static struct proto icmp_ep_prot = {
+	.name = "ICMP_EP",
+	.owner = THIS_MODULE,
+	.init = icmp_ep_init_sock,
+	.close = icmp_ep_close,
+	.connect = icmp_ep_connect,
+	.disconnect = icmp_ep_disconnect,
+	.ioctl = icmp_ep_ioctl,
+	.setsockopt = ip_setsockopt,
+	.getsockopt = ip_getsockopt,
+	.sendmsg = icmp_ep_sendmsg,
+	.recvmsg = icmp_ep_recvmsg,
+	.bind = icmp_ep_bind,
+	.release_cb = ip4_datagram_release_cb,
+	.unhash = icmp_ep_unhash,
+	.get_port = icmp_ep_get_port,
+	.put_port = icmp_ep_unhash,
+	.obj_size = sizeof(struct icmp_ep_sock),
+};
+
+static struct proto icmp_ep6_prot = {
+	.name = "ICMP_EPv6",
+	.owner = THIS_MODULE,
+	.init = icmp_ep_init_sock,
+	.close = icmp_ep_close,
+	.connect = icmp_ep_connect,
+	.disconnect = icmp_ep_disconnect,
+	.ioctl = icmp_ep_ioctl,
+	.setsockopt = ipv6_setsockopt,
+	.getsockopt = ipv6_getsockopt,
+	.sendmsg = icmp_ep_sendmsg,
+	.recvmsg = icmp_ep_recvmsg,
+	.bind = icmp_ep_bind,
+	.unhash = icmp_ep_unhash,
+	.get_port = icmp_ep_get_port,
+	.put_port = icmp_ep_unhash,
+	.obj_size = sizeof(struct icmp_ep6_sock),
+};
+
+/* As inet_sockraw_ops, which is not exported, but with our getname. */
+static const struct proto_ops icmp_ep_ops = {
+	.family = PF_INET,
+	.owner = THIS_MODULE,
+	.release = inet_release,
+	.bind = inet_bind,
+	.connect = inet_dgram_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = icmp_ep_getname,
+	.poll = datagram_poll,
+	.ioctl = inet_ioctl,
+	.gettstamp = sock_gettstamp,
+	.listen = sock_no_listen,
+	.shutdown = inet_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
+	.mmap = sock_no_mmap,
+	.sendpage = inet_sendpage,
+};
+
+/* As inet6_sockraw_ops, which is not exported, but with our getname. */
+static const struct proto_ops icmp_ep6_ops = {
+	.family = PF_INET6,
+	.owner = THIS_MODULE,
+	.release = inet6_release,
+	.bind = inet6_bind,
+	.connect = inet_dgram_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = icmp_ep_getname,
+	.poll = datagram_poll,
+	.ioctl = inet6_ioctl,
+	.gettstamp = sock_gettstamp,
+	.listen = sock_no_listen,
+	.shutdown = inet_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = sock_common_recvmsg,
+	.mmap = sock_no_mmap,
+	.sendpage = sock_no_sendpage,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = inet6_compat_ioctl,
+#endif
+};
+
+/* No INET_PROTOSW_REUSE: it would set sk_reuse on every socket. */
+static struct inet_protosw icmp_ep_protosw = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_ICMP,
+	.prot = &icmp_ep_prot,
+	.ops = &icmp_ep_ops,
+};
+
+static struct inet_protosw icmp_ep6_protosw = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_ICMPV6,
+	.prot = &icmp_ep6_prot,
+	.ops = &icmp_ep6_ops,
+};
+
+/* Per-namespace state */
+
+static int __net_init icmp_ep_net_init(struct net *net)
+{
+	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
+	int i, err;
+
+	for (i = 0; i < ICMP_EP_NR_AF; i++) {
+		struct icmp_ep_table *t;
+
+		t = kvzalloc(sizeof(*t), GFP_KERNEL);
+		if (!t) {
+			err = -ENOMEM;
+			goto err_tables;
+		}
+		err = rhltable_init(&t->socks, &icmp_ep_rht_params);
+		if (err) {
+			kvfree(t);
+			goto err_tables;
+		}
+		spin_lock_init(&t->lock);
+		icmp_ep_idents_init(&t->idents);
+		en->tables[i] = t;
+	}
+
+	err = nf_register_net_hooks(net, icmp_ep_nf_ops,
+				    ARRAY_SIZE(icmp_ep_nf_ops));
+	if (err)
+		goto err_tables;
+	return 0;
+
+err_tables:
+	while (i--) {
+		rhltable_destroy(&en->tables[i]->socks);
+		kvfree(en->tables[i]);
+	}
+	return err;
+}
+
+/* Unhook before the RCU grace period that separates pre_exit from exit. */
+static void __net_exit icmp_ep_net_pre_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, icmp_ep_nf_ops,
+				ARRAY_SIZE(icmp_ep_nf_ops));
+}
+
+static void __net_exit icmp_ep_net_exit(struct net *net)
+{
+	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
+	int i;
+
+	/* Every socket holds its netns, so none can be left. */
+	for (i = 0; i < ICMP_EP_NR_AF; i++) {
+		WARN_ON_ONCE(en->tables[i]->idents.nr_used != 1);
+		rhltable_destroy(&en->tables[i]->socks);
+		kvfree(en->tables[i]);
+	}
+}
+
+static struct pernet_operations icmp_ep_net_ops = {
+	.init = icmp_ep_net_init,
+	.pre_exit = icmp_ep_net_pre_exit,
+	.exit = icmp_ep_net_exit,
+	.id = &icmp_ep_net_id,
+	.size = sizeof(struct icmp_ep_net),
+};
+
+static int __init icmp_ep_init(void)
+{
+	int err;
+
+	err = proto_register(&icmp_ep_prot, 1);
+	if (err)
+		return err;
+	err = proto_register(&icmp_ep6_prot, 1);
+	if (err)
+		goto err_prot;
+	err = register_pernet_subsys(&icmp_ep_net_ops);
+	if (err)
+		goto err_prot6;
+
+	/* From here on, new ping sockets are ours. */
+	inet_register_protosw(&icmp_ep_protosw);
+	err = inet6_register_protosw(&icmp_ep6_protosw);
+	if (err)
+		goto err_protosw;
+	return 0;
+
+err_protosw:
+	inet_unregister_protosw(&icmp_ep_protosw);
+	unregister_pernet_subsys(&icmp_ep_net_ops);
+err_prot6:
+	proto_unregister(&icmp_ep6_prot);
+err_prot:
+	proto_unregister(&icmp_ep_prot);
+	return err;
+}
+
+static void __exit icmp_ep_exit(void)
+{
+	/* Both wait for an RCU grace period: no socket can be created after. */
+	inet6_unregister_protosw(&icmp_ep6_protosw);
+	inet_unregister_protosw(&icmp_ep_protosw);
+	unregister_pernet_subsys(&icmp_ep_net_ops);
+	synchronize_net();
+	proto_unregister(&icmp_ep6_prot);
+	proto_unregister(&icmp_ep_prot);
+}
+
+module_init(icmp_ep_init);
+module_exit(icmp_ep_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Alternate endpoint for unprivileged ICMP echo sockets");
+MODULE_AUTHOR("The icmp_ep authors");
+MODULE_VERSION("0.1");

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * icmp_ep: an alternate endpoint for unprivileged ICMP datagram sockets.
+ *
+ * Declarations shared by the module and its KUnit suite.
+ */
+
+#ifndef _ICMP_EP_H
+#define _ICMP_EP_H
+
+#include <linux/bitops.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock_types.h>
+#include <linux/types.h>
+#include <net/inet_sock.h>
+#include <linux/ipv6.h>
+
+/* Idents are 16 bits; ident 0 means "pick one" and is never handed out. */
+#define ICMP_EP_NR_IDENTS	(1 << 16)
+#define ICMP_EP_ECHO_HDR_LEN	8
+
+/**
+ * enum icmp_ep_state - lifecycle of an icmp_ep socket
+ * @ICMP_EP_INITIAL: created, no ident
+ * @ICMP_EP_BOUND: holds an ident, by bind() or autobind
+ * @ICMP_EP_CONNECTED: holds an ident and a default destination
+ * @ICMP_EP_CLOSED: released; terminal
+ */
+enum icmp_ep_state {
+	ICMP_EP_INITIAL,
+	ICMP_EP_BOUND,
+	ICMP_EP_CONNECTED,
+	ICMP_EP_CLOSED,
+};
+
+/**
+ * struct icmp_ep_idents - which idents of one family are in use in a netns
+ * @used: one bit per ident
+ * @full: one bit per word of @used, set when that word has no free bit, so
+ *	that picking a free ident reads a few words instead of 8 KiB
+ * @nr_used: bits set in @used
+ */
+struct icmp_ep_idents {
+	unsigned long used[BITS_TO_LONGS(ICMP_EP_NR_IDENTS)];
+	unsigned long full[BITS_TO_LONGS(ICMP_EP_NR_IDENTS / BITS_PER_LONG)];
+	unsigned int nr_used;
+};
+
+/**
+ * struct icmp_ep_table - the sockets of one family in one netns
+ * @socks: sockets keyed by ident; read under RCU, written under @lock
+ * @lock: serialises every change to @socks and @idents
+ * @idents: the idents held by the sockets in @socks
+ */
+struct icmp_ep_table {
+	struct rhltable socks;
+	spinlock_t lock;
+	struct icmp_ep_idents idents;
+};
+
+/**
+ * struct icmp_ep_sock - an icmp_ep socket
+ * @inet: the inet socket; its inet_num is the ident while @node is hashed
+ * @node: entry in &icmp_ep_table.socks
+ * @state: where the socket is in its lifecycle, changed under the socket lock
+ */
+struct icmp_ep_sock {
+	struct inet_sock inet;
+	struct rhlist_head node;
+	enum icmp_ep_state state;
+};
+
+/**
+ * struct icmp_ep6_sock - an IPv6 icmp_ep socket
+ * @ep: the family-independent part
+ * @inet6: IPv6 state; must be last, as inet6_sk_generic() finds it there
+ */
+struct icmp_ep6_sock {
+	struct icmp_ep_sock ep;
+	struct ipv6_pinfo inet6;
+};
+
+static inline struct icmp_ep_sock *icmp_ep_sk(const struct sock *sk)
+{
+	return container_of(inet_sk(sk), struct icmp_ep_sock, inet);
+}
+
+void icmp_ep_idents_init(struct icmp_ep_idents *ids);
+bool icmp_ep_ident_in_use(const struct icmp_ep_idents *ids, u16 ident);
+void icmp_ep_ident_take(struct icmp_ep_idents *ids, u16 ident);
+void icmp_ep_ident_release(struct icmp_ep_idents *ids, u16 ident);
+int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint);
+
+int icmp_ep_echo_check(int family, const void *hdr);
+bool icmp_ep_state_change_valid(enum icmp_ep_state from,
+				enum icmp_ep_state to);
+
+#endif /* _ICMP_EP_H */

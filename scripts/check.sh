@@ -1,0 +1,103 @@
+#!/bin/sh
+# `make check`: build icmp_ep warning-free, then run every test on Debian's
+# stock kernel and on the KASAN/lockdep/kmemleak/KUnit debug kernel.
+# The last line printed is "N passed, N failed".
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$here/build
+scripts=$here/scripts
+
+passed=0
+failed=0
+summary=
+
+record() {
+	# record NAME PASSED FAILED
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	summary="$summary$(printf '  %-28s %4d passed, %d failed' "$1" "$2" "$3")
+"
+}
+
+# step NAME COMMAND...: a build or static check counts as one test.
+step() {
+	name=$1
+	shift
+	echo "== $name"
+	if "$@"; then
+		record "$name" 1 0
+	else
+		record "$name" 0 1
+	fi
+}
+
+# vm NAME KERNEL INITRD TIMEOUT MEM: boot and count the guest's verdicts.
+vm() {
+	name=$1
+	echo "== $name"
+	out=$build/$name
+	set +e
+	line=$("$scripts/vm-run.sh" "$2" "$3" "$out" check "$4" "$5" | tail -n 1)
+	rc=$?
+	set -e
+	echo "$line"
+	p=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	[ -n "$p" ] || { p=0; f=1; }
+	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	record "$name" "$p" "$f"
+}
+
+# kunit TREE RESULTS: parse the KTAP the guest sent with the kernel's parser.
+kunit() {
+	echo "== kunit"
+	ktap=$build/kunit.ktap
+	sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$2" | sed '1d;$d' >"$ktap"
+	set +e
+	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$build/kunit.log" 2>&1
+	rc=$?
+	set -e
+	cat "$build/kunit.log"
+	# "Testing complete. Ran 31 tests: passed: 31" (6.1's wording)
+	counts=$(grep 'Testing complete' "$build/kunit.log" | tail -n 1)
+	p=$(echo "$counts" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
+	f=$(echo "$counts" | sed -n 's/.*failed: \([0-9]*\).*/\1/p')
+	c=$(echo "$counts" | sed -n 's/.*crashed: \([0-9]*\).*/\1/p')
+	p=${p:-0}
+	f=$((${f:-0} + ${c:-0}))
+	if [ "$p" -eq 0 ] || [ "$rc" -ne 0 ]; then
+		[ "$f" -gt 0 ] || f=1
+	fi
+	record kunit "$p" "$f"
+}
+
+"$scripts/deps.sh"
+mkdir -p "$build"
+
+release=$("$scripts/stock-kernel.sh")
+stock_kdir=/usr/src/linux-headers-$release
+
+step build-tests "$scripts/build-tests.sh" "$build/bin"
+step build-stock "$scripts/build-module.sh" "$stock_kdir" "$build/stock"
+if [ -f "$build/stock/icmp_ep.ko" ]; then
+	"$scripts/initramfs.sh" "$build/stock/initramfs.gz" "$build/stock" \
+		"$build/bin" "$release"
+	vm vm-stock "/boot/vmlinuz-$release" "$build/stock/initramfs.gz" 600 2048
+fi
+
+debug_tree=$("$scripts/debug-kernel.sh")
+step build-debug "$scripts/build-module.sh" "$debug_tree" "$build/debug"
+if [ -f "$build/debug/icmp_ep_test.ko" ]; then
+	"$scripts/initramfs.sh" "$build/debug/initramfs.gz" "$build/debug" \
+		"$build/bin"
+	vm vm-debug "$debug_tree/arch/x86/boot/bzImage" \
+		"$build/debug/initramfs.gz" 1800 2048
+	kunit "$debug_tree" "$build/vm-debug/results.log"
+fi
+
+echo
+echo "Summary:"
+printf '%s' "$summary"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Build (once per machine) the KASAN/lockdep/kmemleak/KUnit kernel from
+# Debian's linux-source-6.1 and print the path of its tree, which doubles as
+# the KDIR that icmp_ep_test.ko is built against.
+#
+# The tree is cached outside the repository, keyed by the source package's
+# version and the config fragment's hash, so that a change to either builds
+# a fresh kernel and nothing else does.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+fragment=$here/debug-kernel.config
+tarball=/usr/src/linux-source-6.1.tar.xz
+cache=${ICMP_EP_CACHE:-/var/cache/icmp_ep}
+
+[ -f "$tarball" ] || { echo "debug-kernel: $tarball missing; run scripts/deps.sh" >&2; exit 1; }
+
+version=$(dpkg-query -W -f '${Version}' linux-source-6.1)
+hash=$(sha256sum "$fragment" | cut -c1-12)
+tree=$cache/debug-kernel-$version-$hash
+
+if [ -f "$tree/.icmp_ep-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+# Another run may have finished the build while we waited for the lock.
+if [ -f "$tree/.icmp_ep-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+start=$(date +%s)
+rm -rf "$tree" "$tree.tmp"
+mkdir -p "$tree.tmp"
+echo "debug-kernel: extracting linux-source $version" >&2
+tar -C "$tree.tmp" --strip-components=1 -xf "$tarball"
+mv "$tree.tmp" "$tree"
+
+cd "$tree"
+make -s tinyconfig >&2
+./scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
+make -s olddefconfig >&2
+
+# olddefconfig silently drops an option whose dependencies are unmet; a debug
+# kernel without, say, KASAN would pass every test and prove nothing.
+missing=0
+grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
+	if ! grep -qxF "$line" .config; then
+		echo "debug-kernel: '$line' did not survive olddefconfig" >&2
+		echo x
+	fi
+done | grep -q x && missing=1
+[ "$missing" -eq 0 ] || exit 1
+
+jobs=$(nproc)
+echo "debug-kernel: building bzImage and modules with $jobs jobs" >&2
+make -s -j"$jobs" bzImage >&2
+# Module.symvers is written by the modules step; without it nothing can be
+# built against this tree.
+make -s -j"$jobs" modules >&2
+
+echo "debug-kernel: built in $(($(date +%s) - start)) s" >&2
+touch .icmp_ep-built
+echo "$tree"

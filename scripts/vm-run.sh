@@ -1,0 +1,55 @@
+#!/bin/sh
+# Boot a kernel and initramfs under QEMU (software emulation) and judge the
+# run:   vm-run.sh KERNEL INITRD OUT_DIR MODE TIMEOUT_SECONDS [MEMORY_MB]
+#
+# OUT_DIR gets console.log (serial console) and results.log (the guest's
+# verdicts, second serial port).  Prints "vm: N passed, N failed" and exits
+# non-zero when a guest test failed, the guest never finished, or the kernel
+# reported a bug, warning, sanitizer finding or leak.
+set -eu
+
+kernel=$1
+initrd=$2
+out=$3
+mode=$4
+limit=$5
+mem=${6:-2048}
+
+mkdir -p "$out"
+console=$out/console.log
+results=$out/results.log
+rm -f "$console" "$results"
+
+status=0
+timeout "$limit" qemu-system-x86_64 -nodefaults -no-user-config \
+	-machine pc -accel tcg -cpu max -smp 2 -m "$mem" \
+	-display none -monitor none -nic none -no-reboot \
+	-serial "file:$console" -serial "file:$results" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic icmp_ep.mode=$mode" ||
+	status=$?
+
+failed=0
+if [ "$status" -eq 124 ]; then
+	echo "vm: FAIL: guest did not finish within $limit s" >&2
+	failed=1
+elif ! grep -q '^GUEST-DONE' "$results" 2>/dev/null; then
+	echo "vm: FAIL: guest stopped before finishing (qemu status $status)" >&2
+	failed=1
+fi
+
+bad='BUG:|WARNING:|KASAN:|UBSAN:|circular locking|Call Trace|unreferenced object|Kernel panic'
+if grep -E "$bad" "$console" >&2; then
+	echo "vm: FAIL: kernel reported the lines above ($console)" >&2
+	failed=1
+fi
+
+passed=$(grep -c '^RESULT ok ' "$results" 2>/dev/null || true)
+fails=$(grep -c '^RESULT FAIL ' "$results" 2>/dev/null || true)
+grep '^RESULT FAIL ' "$results" >&2 || true
+[ "$fails" -eq 0 ] || failed=1
+# A broken boot is a failure even if no test got to say so.
+[ "$failed" -eq 0 ] || [ "$fails" -gt 0 ] || fails=1
+
+echo "vm: $passed passed, $fails failed"
+exit "$failed"

@@ -1,0 +1,35 @@
+# iputils ping, unprivileged, through icmp_ep.  While it runs, the module's
+# refcount shows that its sockets, not the built-in ones, are in use.
+. /tests/guest/lib.sh
+
+ping_through_module() {
+	name=$1
+	shift
+	out=/tmp/ping.$$
+	as_nobody /usr/bin/ping -c 3 -i 0.5 "$@" >"$out" 2>&1 &
+	pid=$!
+	max_ref=0
+	while kill -0 "$pid" 2>/dev/null; do
+		ref=$(cat /sys/module/icmp_ep/refcnt)
+		[ "$ref" -gt "$max_ref" ] && max_ref=$ref
+		sleep 0.05
+	done
+	wait "$pid"
+	rc=$?
+	cat "$out"
+	if [ "$rc" -ne 0 ]; then
+		fail "$name" "ping exited $rc"
+	elif ! grep -q ' 3 received' "$out"; then
+		fail "$name" "ping did not get 3 replies"
+	elif [ "$max_ref" -eq 0 ]; then
+		fail "$name" "icmp_ep never held a socket: the built-in served ping"
+	else
+		ok "$name"
+	fi
+	rm -f "$out"
+}
+
+load_module
+ping_through_module ping/ipv4-loopback 127.0.0.1
+ping_through_module ping/ipv6-loopback -6 ::1
+check ping/rmmod-after rmmod icmp_ep

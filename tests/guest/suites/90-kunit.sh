@@ -1,0 +1,17 @@
+# The KUnit suite runs when icmp_ep_test.ko loads; its KTAP goes to the host
+# between markers, without timestamps, for tools/testing/kunit/kunit.py.
+. /tests/guest/lib.sh
+
+[ -f "$KO_DIR/icmp_ep_test.ko" ] || exit 0
+
+load_module
+dmesg -c >/dev/null
+if insmod "$KO_DIR/icmp_ep_test.ko"; then
+	rmmod icmp_ep_test
+else
+	fail kunit/insmod "icmp_ep_test.ko did not load"
+fi
+echo KTAP-BEGIN
+dmesg | sed 's/^\[[ 0-9.]*\] //'
+echo KTAP-END
+unload_module
