@@ -10,7 +10,7 @@ KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 endif
 
-.PHONY: all modules clean install check demo stress bench
+.PHONY: all modules clean check demo
 
 all: modules
 

@@ -346,6 +346,7 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	if (!icmp_ep_ident_in_use(&t->idents, ident))
 		icmp_ep_ident_take(&t->idents, ident);
 	inet->inet_sport = htons(ident);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 out:
 	spin_unlock(&t->lock);
 	return err;
@@ -371,6 +372,7 @@ static void icmp_ep_unhash(struct sock *sk)
 			icmp_ep_ident_release(&t->idents, ident);
 		inet->inet_num = 0;
 		inet->inet_sport = 0;
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	}
 	spin_unlock(&t->lock);
 }

@@ -53,22 +53,24 @@ vm() {
 kunit() {
 	echo "== kunit"
 	ktap=$build/kunit.ktap
-	sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$2" | sed '1d;$d' >"$ktap"
-	set +e
-	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$build/kunit.log" 2>&1
-	rc=$?
-	set -e
+	# The serial line adds CRs.  6.1 prints no top-level KTAP header for
+	# suites loaded from a module, only each suite's own; without one the
+	# parser reports every suite as crashed.
+	{
+		echo "KTAP version 1"
+		sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$2" | sed '1d;$d' | tr -d '\r'
+	} >"$ktap"
+	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$build/kunit.log" 2>&1 || true
 	cat "$build/kunit.log"
-	# "Testing complete. Ran 31 tests: passed: 31" (6.1's wording)
+	# e.g. "Testing complete. Ran 41 tests: passed: 40, failed: 1, errors: 2"
 	counts=$(grep 'Testing complete' "$build/kunit.log" | tail -n 1)
+	ran=$(echo "$counts" | sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p')
 	p=$(echo "$counts" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
-	f=$(echo "$counts" | sed -n 's/.*failed: \([0-9]*\).*/\1/p')
-	c=$(echo "$counts" | sed -n 's/.*crashed: \([0-9]*\).*/\1/p')
+	s=$(echo "$counts" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
+	e=$(echo "$counts" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
 	p=${p:-0}
-	f=$((${f:-0} + ${c:-0}))
-	if [ "$p" -eq 0 ] || [ "$rc" -ne 0 ]; then
-		[ "$f" -gt 0 ] || f=1
-	fi
+	f=$((${ran:-1} - p - ${s:-0} + ${e:-0}))
+	[ -n "$ran" ] && [ "$ran" -gt 0 ] || f=$((f > 0 ? f : 1))
 	record kunit "$p" "$f"
 }
 

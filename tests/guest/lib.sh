@@ -1,4 +1,4 @@
-# Helpers shared by the guest suites (sourced, busybox sh).
+# Helpers shared by the guest suites and modes (sourced, busybox sh).
 KO_DIR=/icmp_ep
 NOBODY=65534
 
@@ -38,4 +38,21 @@ load_module() {
 
 unload_module() {
 	! module_loaded || rmmod icmp_ep
+}
+
+# ping_via_module OUT ARGS...: iputils ping as uid 65534 with output in OUT,
+# sampling the module's refcount while it runs: a socket of ours holds a
+# reference, a built-in one does not.  Sets MAX_REF; returns ping's status.
+ping_via_module() {
+	out=$1
+	shift
+	as_nobody /usr/bin/ping "$@" >"$out" 2>&1 &
+	pid=$!
+	MAX_REF=0
+	while kill -0 "$pid" 2>/dev/null; do
+		ref=$(cat /sys/module/icmp_ep/refcnt)
+		[ "$ref" -gt "$MAX_REF" ] && MAX_REF=$ref
+		sleep 0.05
+	done
+	wait "$pid"
 }

@@ -5,28 +5,19 @@
 ping_through_module() {
 	name=$1
 	shift
-	out=/tmp/ping.$$
-	as_nobody /usr/bin/ping -c 3 -i 0.5 "$@" >"$out" 2>&1 &
-	pid=$!
-	max_ref=0
-	while kill -0 "$pid" 2>/dev/null; do
-		ref=$(cat /sys/module/icmp_ep/refcnt)
-		[ "$ref" -gt "$max_ref" ] && max_ref=$ref
-		sleep 0.05
-	done
-	wait "$pid"
+	out=/tmp/ping.out
+	ping_via_module "$out" -c 3 -i 0.5 "$@"
 	rc=$?
 	cat "$out"
 	if [ "$rc" -ne 0 ]; then
 		fail "$name" "ping exited $rc"
 	elif ! grep -q ' 3 received' "$out"; then
 		fail "$name" "ping did not get 3 replies"
-	elif [ "$max_ref" -eq 0 ]; then
+	elif [ "$MAX_REF" -eq 0 ]; then
 		fail "$name" "icmp_ep never held a socket: the built-in served ping"
 	else
 		ok "$name"
 	fi
-	rm -f "$out"
 }
 
 load_module
