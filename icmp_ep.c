@@ -45,10 +45,12 @@
 
 #include "icmp_ep.h"
 
+/* As <kunit/visibility.h> does from 6.2 on. */
 #if IS_ENABLED(CONFIG_KUNIT)
-#define ICMP_EP_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, ICMP_EP_KUNIT)
+#define EXPORT_SYMBOL_IF_KUNIT(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, EXPORTED_FOR_KUNIT_TESTING)
 #else
-#define ICMP_EP_EXPORT_FOR_KUNIT(sym)
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
 #endif
 
 /*
@@ -150,7 +152,7 @@ void icmp_ep_idents_init(struct icmp_ep_idents *ids)
 	memset(ids, 0, sizeof(*ids));
 	icmp_ep_ident_take(ids, 0);
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_idents_init);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_idents_init);
 
 /**
  * icmp_ep_ident_in_use() - whether an ident is held by some socket
@@ -164,7 +166,7 @@ bool icmp_ep_ident_in_use(const struct icmp_ep_idents *ids, u16 ident)
 {
 	return test_bit(ident, ids->used);
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_in_use);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_in_use);
 
 /**
  * icmp_ep_ident_take() - mark a free ident as taken
@@ -184,7 +186,7 @@ void icmp_ep_ident_take(struct icmp_ep_idents *ids, u16 ident)
 	if (ids->used[word] == ~0UL)
 		__set_bit(word, ids->full);
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_take);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_take);
 
 /**
  * icmp_ep_ident_release() - mark a taken ident as free
@@ -201,7 +203,7 @@ void icmp_ep_ident_release(struct icmp_ep_idents *ids, u16 ident)
 	ids->nr_used--;
 	__clear_bit(BIT_WORD(ident), ids->full);
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_release);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_release);
 
 /**
  * icmp_ep_ident_pick() - find a free ident
@@ -233,7 +235,7 @@ int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint)
 		return -EAGAIN;
 	return word * BITS_PER_LONG + ffz(ids->used[word]);
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_ident_pick);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_pick);
 
 /* State machine */
 
@@ -253,7 +255,7 @@ bool icmp_ep_state_change_valid(enum icmp_ep_state from,
 	/* connect() binds first. */
 	return from != ICMP_EP_INITIAL || to != ICMP_EP_CONNECTED;
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_state_change_valid);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_state_change_valid);
 
 static void icmp_ep_set_state(struct sock *sk, enum icmp_ep_state to)
 {
@@ -606,7 +608,7 @@ int icmp_ep_echo_check(int family, const void *hdr)
 	return h->type == ICMPV6_ECHO_REQUEST ||
 	       h->type == ICMPV6_EXT_ECHO_REQUEST ? 0 : -EINVAL;
 }
-ICMP_EP_EXPORT_FOR_KUNIT(icmp_ep_echo_check);
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_echo_check);
 
 /*
  * Copy a slice of the payload and fold its checksum into the running sum.

@@ -9,6 +9,7 @@
 #define _ICMP_EP_H
 
 #include <linux/bitops.h>
+#include <linux/limits.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
@@ -16,7 +17,7 @@
 #include <linux/ipv6.h>
 
 /* Idents are 16 bits; ident 0 means "pick one" and is never handed out. */
-#define ICMP_EP_NR_IDENTS	(1 << 16)
+#define ICMP_EP_NR_IDENTS	(U16_MAX + 1)
 #define ICMP_EP_ECHO_HDR_LEN	8
 
 /**
@@ -54,7 +55,7 @@ struct icmp_ep_idents {
  */
 struct icmp_ep_table {
 	struct rhltable socks;
-	spinlock_t lock;
+	spinlock_t lock; /* writers of @socks and @idents */
 	struct icmp_ep_idents idents;
 };
 

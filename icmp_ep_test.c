@@ -22,7 +22,7 @@
 
 #include "icmp_ep.h"
 
-MODULE_IMPORT_NS(ICMP_EP_KUNIT);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 /* Echo header validation */
 
@@ -247,19 +247,22 @@ static void state_any_can_close(struct kunit *test)
 {
 	enum icmp_ep_state s;
 
-	for (s = ICMP_EP_INITIAL; s < ICMP_EP_CLOSED; s++)
-		KUNIT_EXPECT_TRUE(test, icmp_ep_state_change_valid(s,
-							ICMP_EP_CLOSED));
+	for (s = ICMP_EP_INITIAL; s < ICMP_EP_CLOSED; s++) {
+		bool valid = icmp_ep_state_change_valid(s, ICMP_EP_CLOSED);
+
+		KUNIT_EXPECT_TRUE(test, valid);
+	}
 }
 
 static void state_closed_is_terminal(struct kunit *test)
 {
 	enum icmp_ep_state s;
 
-	for (s = ICMP_EP_INITIAL; s <= ICMP_EP_CLOSED; s++)
-		KUNIT_EXPECT_FALSE(test,
-				   icmp_ep_state_change_valid(ICMP_EP_CLOSED,
-							      s));
+	for (s = ICMP_EP_INITIAL; s <= ICMP_EP_CLOSED; s++) {
+		bool valid = icmp_ep_state_change_valid(ICMP_EP_CLOSED, s);
+
+		KUNIT_EXPECT_FALSE(test, valid);
+	}
 }
 
 static struct kunit_case icmp_ep_state_cases[] = {
@@ -523,7 +526,7 @@ static void wait_for_rx(struct sock *sk, unsigned int n)
 	while (skb_queue_len(&sk->sk_receive_queue) +
 	       atomic_read(&sk->sk_drops) < n &&
 	       time_before(jiffies, deadline))
-		msleep(10);
+		msleep(20);
 }
 
 static void socket_queue_accounting(struct kunit *test)

@@ -80,6 +80,7 @@ mkdir -p "$build"
 release=$("$scripts/stock-kernel.sh")
 stock_kdir=/usr/src/linux-headers-$release
 
+step lint "$scripts/lint.sh"
 step build-tests "$scripts/build-tests.sh" "$build/bin"
 step build-stock "$scripts/build-module.sh" "$stock_kdir" "$build/stock"
 if [ -f "$build/stock/icmp_ep.ko" ]; then

@@ -36,8 +36,21 @@ load_module() {
 	module_loaded || insmod "$KO_DIR/icmp_ep.ko"
 }
 
+# Sockets are SOCK_RCU_FREE: the last module reference goes one RCU grace
+# period after close().
+wait_module_idle() {
+	tries=0
+	while module_loaded && [ "$(cat /sys/module/icmp_ep/refcnt)" -ne 0 ] &&
+	      [ $tries -lt 100 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+}
+
 unload_module() {
-	! module_loaded || rmmod icmp_ep
+	module_loaded || return 0
+	wait_module_idle
+	rmmod icmp_ep
 }
 
 # ping_via_module OUT ARGS...: iputils ping as uid 65534 with output in OUT,

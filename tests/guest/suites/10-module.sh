@@ -7,3 +7,20 @@ check module/proto-registered grep -q '^ICMP_EP ' /proc/net/protocols
 check module/proto6-registered grep -q '^ICMP_EPv6 ' /proc/net/protocols
 check module/rmmod rmmod icmp_ep
 check module/proto-gone sh -c "! grep -q '^ICMP_EP' /proc/net/protocols"
+
+# struct proto.owner: a live socket pins the module.
+load_module
+# runas execs ping, so $! is ping itself.
+/tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -c 50 -i 0.2 127.0.0.1 \
+	>/dev/null 2>&1 &
+pid=$!
+tries=0
+while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
+	sleep 0.05
+	tries=$((tries + 1))
+done
+check module/rmmod-busy-while-socket-open sh -c '! rmmod icmp_ep 2>/dev/null'
+kill "$pid"
+wait "$pid"
+wait_module_idle
+check module/rmmod-after-socket-closed rmmod icmp_ep

@@ -23,4 +23,4 @@ ping_through_module() {
 load_module
 ping_through_module ping/ipv4-loopback 127.0.0.1
 ping_through_module ping/ipv6-loopback -6 ::1
-check ping/rmmod-after rmmod icmp_ep
+check ping/rmmod-after unload_module

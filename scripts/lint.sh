@@ -1,0 +1,32 @@
+#!/bin/sh
+# Static checks on the module's C: checkpatch --strict and kernel-doc, both
+# from Debian's linux-source-6.1 (cached outside the repository).
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+tarball=/usr/src/linux-source-6.1.tar.xz
+cache=${ICMP_EP_CACHE:-/var/cache/icmp_ep}
+tools=$cache/lint-$(dpkg-query -W -f '${Version}' linux-source-6.1)
+
+if [ ! -f "$tools/.done" ]; then
+	mkdir -p "$tools"
+	tar -C "$tools" --strip-components=1 -xf "$tarball" \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch \
+		linux-source-6.1/scripts/kernel-doc
+	touch "$tools/.done"
+fi
+
+cd "$here"
+files=$(git ls-files '*.c' '*.h')
+status=0
+# shellcheck disable=SC2086 # one argument per file
+perl "$tools/scripts/checkpatch.pl" --strict --no-tree --terse -f $files ||
+	status=1
+# 6.1's kernel-doc has no -Wall; -v adds the missing-Return warnings.
+# shellcheck disable=SC2086
+out=$(perl "$tools/scripts/kernel-doc" -none -v -Werror $files 2>&1) ||
+	status=1
+echo "$out" | grep -v ': info: ' >&2 || true
+exit "$status"
