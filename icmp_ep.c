@@ -17,6 +17,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bpf-cgroup.h>
+#include <linux/errqueue.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -36,6 +38,7 @@
 #include <net/ipv6.h>
 #include <net/l3mdev.h>
 #include <net/net_namespace.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netns/generic.h>
 #include <net/protocol.h>
 #include <net/route.h>
@@ -68,13 +71,25 @@ enum icmp_ep_af_index {
 
 struct icmp_ep_net {
 	struct icmp_ep_table *tables[ICMP_EP_NR_AF];
+	bool defrag6;	/* we hold an nf_defrag_ipv6 reference */
 };
 
 static unsigned int icmp_ep_net_id __read_mostly;
+static DEFINE_MUTEX(icmp_ep_defrag6_mutex);
 
-/* What the receive hook learnt about an echo reply before the lookup. */
+/*
+ * What the receive hook learnt about an echo reply, or an ICMP error quoting
+ * one of our echo requests, before the socket lookup.  Offsets count from
+ * the (outer) network header.
+ */
 struct icmp_ep_rx {
-	unsigned int offset;	/* of the ICMP header, from skb->data */
+	unsigned int offset;	/* the ICMP header */
+	unsigned int inner;	/* errors: the quoted IP header */
+	unsigned int quote;	/* errors: the quoted echo request */
+	bool error;
+	u8 type;
+	u8 code;
+	u32 info;		/* errors: MTU, pointer or gateway */
 	u16 ident;
 	int dif;
 	int sdif;
@@ -106,6 +121,12 @@ struct icmp_ep_af {
 	bool (*rx_parse)(const struct sk_buff *skb, struct icmp_ep_rx *rx);
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
+	int (*err_convert)(struct sock *sk, struct sk_buff *skb,
+			   const struct icmp_ep_rx *rx, int *err);
+	bool (*recverr)(const struct sock *sk);
+	void (*fill_error)(struct sock *sk, struct sk_buff *skb,
+			   const struct icmp_ep_rx *rx,
+			   struct sock_exterr_skb *serr);
 };
 
 static const struct icmp_ep_af icmp_ep_inet;
@@ -436,6 +457,31 @@ static int icmp_ep_check_group(struct net *net)
 	return err;
 }
 
+/*
+ * IPv6 reassembles after LOCAL_IN, where the receive hook sits, unless
+ * nf_defrag_ipv6 reassembles in PREROUTING; without it a fragmented echo
+ * reply could never reach us.  Ask for it in namespaces that use IPv6
+ * sockets, and only there.
+ */
+static int icmp_ep_want_defrag6(struct net *net)
+{
+	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
+	int err = 0;
+
+	/* Pairs with the release below: enabled means fully enabled. */
+	if (smp_load_acquire(&en->defrag6))
+		return 0;
+
+	mutex_lock(&icmp_ep_defrag6_mutex);
+	if (!en->defrag6) {
+		err = nf_defrag_ipv6_enable(net);
+		/* Pairs with the acquire above. */
+		smp_store_release(&en->defrag6, !err);
+	}
+	mutex_unlock(&icmp_ep_defrag6_mutex);
+	return err;
+}
+
 static int icmp_ep_init_sock(struct sock *sk)
 {
 	int err;
@@ -444,8 +490,12 @@ static int icmp_ep_init_sock(struct sock *sk)
 	if (err)
 		return err;
 
-	if (sk->sk_family == AF_INET6)
+	if (sk->sk_family == AF_INET6) {
+		err = icmp_ep_want_defrag6(sock_net(sk));
+		if (err)
+			return err;
 		sk->sk_ipv6only = 1;
+	}
 	/* The receive hook uses sockets found under RCU without a reference. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
@@ -732,6 +782,16 @@ static bool icmp_ep_v4_bind_addr_is_any(const struct sock *sk)
 	return !inet_sk(sk)->inet_rcv_saddr;
 }
 
+/* Called only while a cgroup BPF connect program is attached. */
+static int icmp_ep_v4_pre_connect(struct sock *sk, struct sockaddr *uaddr,
+				  int addr_len)
+{
+	/* Keep the program within the bytes the user gave us. */
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK(sk, uaddr);
+}
+
 static int icmp_ep_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 			      int addr_len)
 {
@@ -876,6 +936,38 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 	return rt;
 }
 
+/* As ip_local_error(), which is not exported. */
+static void icmp_ep_v4_local_error(struct sock *sk, int err, __be32 daddr,
+				   __be16 port, u32 info)
+{
+	struct sock_exterr_skb *serr;
+	struct sk_buff *skb;
+	struct iphdr *iph;
+
+	if (!inet_sk(sk)->recverr)
+		return;
+
+	skb = alloc_skb(sizeof(*iph), GFP_KERNEL);
+	if (!skb)
+		return;
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->daddr = daddr;
+
+	serr = SKB_EXT_ERR(skb);
+	memset(serr, 0, sizeof(*serr));
+	serr->ee.ee_errno = err;
+	serr->ee.ee_origin = SO_EE_ORIGIN_LOCAL;
+	serr->ee.ee_info = info;
+	serr->addr_offset = offsetof(struct iphdr, daddr);
+	serr->port = port;
+
+	__skb_pull(skb, skb->len);
+	skb_reset_transport_header(skb);
+	if (sock_queue_err_skb(sk, skb))
+		kfree_skb(skb);
+}
+
 static u8 icmp_ep_v4_ttl(const struct inet_sock *inet,
 			 const struct ipcm_cookie *ipc, const struct rtable *rt)
 {
@@ -918,8 +1010,11 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) :
 				   READ_ONCE(rt->dst.dev->mtu);
 	err = -EMSGSIZE;
-	if (sizeof(*iph) + len > (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu))
+	if (sizeof(*iph) + len > (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu)) {
+		icmp_ep_v4_local_error(sk, EMSGSIZE, fl4.daddr,
+				       inet->inet_dport, mtu);
 		goto out;
+	}
 
 	hh_len = LL_RESERVED_SPACE(rt->dst.dev);
 	skb = sock_alloc_send_skb(sk, hh_len + sizeof(*iph) + len +
@@ -1005,28 +1100,107 @@ static int icmp_ep_v4_peer_name(struct sock *sk, struct sockaddr *uaddr)
 	return sizeof(*sin);
 }
 
+/*
+ * Which errors reach a ping socket, and with what info, as icmp_unreach(),
+ * icmp_redirect(), icmp_socket_deliver() and icmp_err() decide.
+ */
+static bool icmp_ep_v4_rx_parse_error(const struct sk_buff *skb,
+				      const struct icmphdr *h,
+				      struct icmp_ep_rx *rx)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct icmphdr *echo;
+	const struct iphdr *inner;
+	struct icmphdr echo_buf;
+	struct iphdr inner_buf;
+
+	rx->inner = rx->offset + sizeof(*h);
+	inner = skb_header_pointer(skb, skb_network_offset(skb) + rx->inner,
+				   sizeof(inner_buf), &inner_buf);
+	if (!inner || inner->ihl < 5 || inner->protocol != IPPROTO_ICMP)
+		return false;
+
+	switch (h->type) {
+	case ICMP_DEST_UNREACH:
+		if (h->code > NR_ICMP_UNREACH)
+			return false;
+		if (h->code != ICMP_FRAG_NEEDED)
+			break;
+		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
+		case 0:
+			rx->info = ntohs(h->un.frag.mtu);
+			break;
+		case 1:
+			break;
+		default:	/* ICMP has no strict tag validation */
+			return false;
+		}
+		break;
+	case ICMP_PARAMETERPROB:
+		rx->info = ntohl(h->un.gateway) >> 24;
+		break;
+	case ICMP_REDIRECT:
+		rx->info = ntohl(h->un.gateway);
+		break;
+	}
+
+	if (h->type != ICMP_REDIRECT &&
+	    !READ_ONCE(net->ipv4.sysctl_icmp_ignore_bogus_error_responses) &&
+	    inet_addr_type_dev_table(net, skb->dev, inner->daddr) ==
+	    RTN_BROADCAST)
+		return false;
+
+	rx->quote = rx->inner + inner->ihl * 4;
+	echo = skb_header_pointer(skb, skb_network_offset(skb) + rx->quote,
+				  sizeof(echo_buf), &echo_buf);
+	if (!echo || icmp_ep_echo_check(AF_INET, echo))
+		return false;
+	rx->ident = ntohs(echo->un.echo.id);
+	return true;
+}
+
 static bool icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 				struct icmp_ep_rx *rx)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct icmphdr *h;
+	const struct rtable *rt;
 	struct icmphdr buf;
 
 	if (iph->protocol != IPPROTO_ICMP)
 		return false;
-	/* icmp_rcv() refuses replies sent to broadcast or multicast. */
-	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+	/* icmp_rcv() refuses replies and errors sent to broadcast/multicast. */
+	rt = skb_rtable(skb);
+	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
 		return false;
 
-	rx->offset = skb_network_offset(skb) + ip_hdrlen(skb);
-	h = skb_header_pointer(skb, rx->offset, sizeof(buf), &buf);
-	if (!h || (h->type != ICMP_ECHOREPLY && h->type != ICMP_EXT_ECHOREPLY))
+	rx->offset = ip_hdrlen(skb);
+	h = skb_header_pointer(skb, skb_network_offset(skb) + rx->offset,
+			       sizeof(buf), &buf);
+	if (!h)
 		return false;
 
-	rx->ident = ntohs(h->un.echo.id);
+	rx->type = h->type;
+	rx->code = h->code;
+	rx->info = 0;
 	rx->dif = inet_iif(skb);
 	rx->sdif = inet_sdif(skb);
-	return true;
+
+	switch (h->type) {
+	case ICMP_ECHOREPLY:
+	case ICMP_EXT_ECHOREPLY:
+		rx->error = false;
+		rx->ident = ntohs(h->un.echo.id);
+		return true;
+	case ICMP_DEST_UNREACH:
+	case ICMP_SOURCE_QUENCH:
+	case ICMP_REDIRECT:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		rx->error = true;
+		return icmp_ep_v4_rx_parse_error(skb, h, rx);
+	}
+	return false;
 }
 
 static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
@@ -1035,6 +1209,59 @@ static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
 	__be32 rcv_saddr = READ_ONCE(inet_sk(sk)->inet_rcv_saddr);
 
 	return !rcv_saddr || rcv_saddr == ip_hdr(skb)->daddr;
+}
+
+/* As ping_err(); @skb->data is the quoted IP header. */
+static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
+				  const struct icmp_ep_rx *rx, int *err)
+{
+	switch (rx->type) {
+	case ICMP_SOURCE_QUENCH:
+		/* Not a real error, but ping wants to see it. */
+		*err = EREMOTEIO;
+		return 0;
+	case ICMP_PARAMETERPROB:
+		*err = EPROTO;
+		return 1;
+	case ICMP_REDIRECT:
+		ipv4_sk_redirect(skb, sk);
+		*err = EREMOTEIO;
+		return 0;
+	case ICMP_DEST_UNREACH:
+		if (rx->code == ICMP_FRAG_NEEDED) {
+			ipv4_sk_update_pmtu(skb, sk, rx->info);
+			if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+				return -1;
+			*err = EMSGSIZE;
+			return 1;
+		}
+		*err = icmp_err_convert[rx->code].errno;
+		return icmp_err_convert[rx->code].fatal;
+	default:
+		*err = EHOSTUNREACH;
+		return 0;
+	}
+}
+
+static bool icmp_ep_v4_recverr(const struct sock *sk)
+{
+	return inet_sk(sk)->recverr;
+}
+
+/* As ip_icmp_error(); @skb->data is the quoted echo request. */
+static void icmp_ep_v4_fill_error(struct sock *sk, struct sk_buff *skb,
+				  const struct icmp_ep_rx *rx,
+				  struct sock_exterr_skb *serr)
+{
+	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP;
+	serr->addr_offset = rx->inner + offsetof(struct iphdr, daddr);
+
+	if (inet_sk(sk)->recverr_rfc4884 &&
+	    (rx->type == ICMP_DEST_UNREACH || rx->type == ICMP_TIME_EXCEEDED ||
+	     rx->type == ICMP_PARAMETERPROB))
+		ip_icmp_error_rfc4884(skb, &serr->ee.ee_rfc4884,
+				      sizeof(struct icmphdr),
+				      icmp_hdr(skb)->un.reserved[1] * 4);
 }
 
 static const struct icmp_ep_af icmp_ep_inet = {
@@ -1048,6 +1275,9 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.peer_name = icmp_ep_v4_peer_name,
 	.rx_parse = icmp_ep_v4_rx_parse,
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
+	.err_convert = icmp_ep_v4_err_convert,
+	.recverr = icmp_ep_v4_recverr,
+	.fill_error = icmp_ep_v4_fill_error,
 };
 
 /* IPv6 */
@@ -1105,6 +1335,14 @@ static void icmp_ep_v6_set_bind_addr(struct sock *sk,
 static bool icmp_ep_v6_bind_addr_is_any(const struct sock *sk)
 {
 	return ipv6_addr_any(&sk->sk_v6_rcv_saddr);
+}
+
+static int icmp_ep_v6_pre_connect(struct sock *sk, struct sockaddr *uaddr,
+				  int addr_len)
+{
+	if (addr_len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	return BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr);
 }
 
 static int icmp_ep_v6_connect(struct sock *sk, struct sockaddr *uaddr,
@@ -1263,37 +1501,88 @@ static int icmp_ep_v6_peer_name(struct sock *sk, struct sockaddr *uaddr)
 	return sizeof(*sin6);
 }
 
+/*
+ * Offset from the network header of the ICMPv6 header in the IPv6 packet
+ * whose header sits at @nhoff, or -1.  An outer fragment is not ours:
+ * nf_defrag_ipv6 reassembles our replies before LOCAL_IN (see
+ * icmp_ep_want_defrag6()).  A quoted one is taken as icmpv6_notify() does.
+ */
+static int icmp_ep_v6_icmp_offset(const struct sk_buff *skb, int nhoff,
+				  bool outer)
+{
+	int start = skb_network_offset(skb) + nhoff;
+	const struct ipv6hdr *ip6;
+	struct ipv6hdr buf;
+	__be16 frag_off;
+	int offset;
+	u8 nexthdr;
+
+	ip6 = skb_header_pointer(skb, start, sizeof(buf), &buf);
+	if (!ip6)
+		return -1;
+	nexthdr = ip6->nexthdr;
+	offset = start + sizeof(*ip6);
+	if (nexthdr != IPPROTO_ICMPV6) {
+		if (!ipv6_ext_hdr(nexthdr))
+			return -1;
+		offset = ipv6_skip_exthdr(skb, offset, &nexthdr, &frag_off);
+		if (offset < 0 || nexthdr != IPPROTO_ICMPV6 ||
+		    (outer && frag_off))
+			return -1;
+	}
+	return offset - skb_network_offset(skb);
+}
+
 static bool icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 				struct icmp_ep_rx *rx)
 {
-	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-	const struct icmp6hdr *h;
-	struct icmp6hdr buf;
-	__be16 frag_off;
-	int offset;
+	const struct icmp6hdr *h, *echo;
+	struct icmp6hdr buf, echo_buf;
+	int offset, quote;
 
-	offset = skb_network_offset(skb) + sizeof(struct ipv6hdr);
-	if (nexthdr != IPPROTO_ICMPV6) {
-		if (!ipv6_ext_hdr(nexthdr))
-			return false;
-		/*
-		 * A fragment is reassembled only after LOCAL_IN unless
-		 * nf_defrag_ipv6 is loaded; we cannot deliver a piece.
-		 */
-		offset = ipv6_skip_exthdr(skb, offset, &nexthdr, &frag_off);
-		if (offset < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
-			return false;
-	}
-
-	h = skb_header_pointer(skb, offset, sizeof(buf), &buf);
-	if (!h || (h->icmp6_type != ICMPV6_ECHO_REPLY &&
-		   h->icmp6_type != ICMPV6_EXT_ECHO_REPLY))
+	offset = icmp_ep_v6_icmp_offset(skb, 0, true);
+	if (offset < 0)
+		return false;
+	h = skb_header_pointer(skb, skb_network_offset(skb) + offset,
+			       sizeof(buf), &buf);
+	if (!h)
 		return false;
 
 	rx->offset = offset;
-	rx->ident = ntohs(h->icmp6_identifier);
+	rx->type = h->icmp6_type;
+	rx->code = h->icmp6_code;
 	rx->dif = inet6_iif(skb);
 	rx->sdif = inet6_sdif(skb);
+
+	switch (h->icmp6_type) {
+	case ICMPV6_ECHO_REPLY:
+	case ICMPV6_EXT_ECHO_REPLY:
+		rx->error = false;
+		rx->ident = ntohs(h->icmp6_identifier);
+		return true;
+	case ICMPV6_DEST_UNREACH:
+	case ICMPV6_PKT_TOOBIG:
+	case ICMPV6_TIME_EXCEED:
+	case ICMPV6_PARAMPROB:
+		break;
+	default:
+		return false;
+	}
+
+	/* As icmpv6_notify() and icmpv6_err(): a plain echo request only. */
+	rx->error = true;
+	rx->info = ntohl(h->icmp6_mtu);
+	rx->inner = offset + sizeof(*h);
+	quote = icmp_ep_v6_icmp_offset(skb, rx->inner, false);
+	if (quote < 0)
+		return false;
+	echo = skb_header_pointer(skb, skb_network_offset(skb) + quote,
+				  sizeof(echo_buf), &echo_buf);
+	if (!echo || echo->icmp6_type != ICMPV6_ECHO_REQUEST ||
+	    icmp_ep_echo_check(AF_INET6, echo))
+		return false;
+	rx->quote = quote;
+	rx->ident = ntohs(echo->icmp6_identifier);
 	return true;
 }
 
@@ -1302,6 +1591,33 @@ static bool icmp_ep_v6_rx_daddr_match(const struct sock *sk,
 {
 	return ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
 	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &ipv6_hdr(skb)->daddr);
+}
+
+/* The route's PMTU was updated by icmpv6_err(), which sees the original. */
+static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
+				  const struct icmp_ep_rx *rx, int *err)
+{
+	return icmpv6_err_convert(rx->type, rx->code, err);
+}
+
+static bool icmp_ep_v6_recverr(const struct sock *sk)
+{
+	return inet6_sk(sk)->recverr;
+}
+
+/* As ipv6_icmp_error(); @skb->data is the quoted echo request. */
+static void icmp_ep_v6_fill_error(struct sock *sk, struct sk_buff *skb,
+				  const struct icmp_ep_rx *rx,
+				  struct sock_exterr_skb *serr)
+{
+	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP6;
+	serr->addr_offset = rx->inner + offsetof(struct ipv6hdr, daddr);
+
+	if (inet6_sk(sk)->recverr_rfc4884 &&
+	    (rx->type == ICMPV6_DEST_UNREACH || rx->type == ICMPV6_TIME_EXCEED))
+		ip_icmp_error_rfc4884(skb, &serr->ee.ee_rfc4884,
+				      sizeof(struct icmp6hdr),
+				      icmp6_hdr(skb)->icmp6_datagram_len * 8);
 }
 
 static const struct icmp_ep_af icmp_ep_inet6 = {
@@ -1315,22 +1631,90 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.peer_name = icmp_ep_v6_peer_name,
 	.rx_parse = icmp_ep_v6_rx_parse,
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
+	.err_convert = icmp_ep_v6_err_convert,
+	.recverr = icmp_ep_v6_recverr,
+	.fill_error = icmp_ep_v6_fill_error,
 };
 
 /* The receive hook */
 
+static void icmp_ep_rcv_reply(struct sock *sk, struct sk_buff *skb,
+			      const struct icmp_ep_rx *rx)
+{
+	enum skb_drop_reason reason;
+	struct sk_buff *clone;
+
+	clone = skb_clone(skb, GFP_ATOMIC);
+	if (!clone || !pskb_pull(clone, skb_network_offset(clone) + rx->offset)) {
+		kfree_skb(clone);
+		atomic_inc(&sk->sk_drops);
+		return;
+	}
+	skb_reset_transport_header(clone);
+
+	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0)
+		kfree_skb_reason(clone, reason);
+}
+
 /*
- * Every packet is accepted: the original goes on to icmp_rcv(), which counts
- * it and hands it to the built-in ping table, where it finds no socket of
- * ours.  Our socket gets a clone.
+ * As ping_err(): the error becomes an error-queue entry with IP_RECVERR or
+ * IPV6_RECVERR, and sk_err in any case, unless the socket asked for neither
+ * and the error is soft or the socket unconnected.
+ */
+static void icmp_ep_rcv_error(struct sock *sk, const struct icmp_ep_af *af,
+			      struct sk_buff *skb, const struct icmp_ep_rx *rx)
+{
+	struct sock_exterr_skb *serr;
+	struct sk_buff *clone;
+	int err, harderr;
+
+	clone = skb_clone(skb, GFP_ATOMIC);
+	if (!clone)
+		return;
+	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
+	/* The kernel's PMTU and redirect helpers read the quoted header. */
+	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner))
+		goto out;
+
+	harderr = af->err_convert(sk, clone, rx, &err);
+	if (harderr < 0)
+		goto out;
+
+	if (af->recverr(sk)) {
+		if (!pskb_pull(clone, rx->quote - rx->inner))
+			goto out;
+		serr = SKB_EXT_ERR(clone);
+		memset(&serr->ee, 0, sizeof(serr->ee));
+		serr->ee.ee_errno = err;
+		serr->ee.ee_type = rx->type;
+		serr->ee.ee_code = rx->code;
+		serr->ee.ee_info = rx->info;
+		serr->port = 0;
+		serr->opt_stats = 0;
+		af->fill_error(sk, clone, rx, serr);
+		skb_reset_transport_header(clone);
+		if (!sock_queue_err_skb(sk, clone))
+			clone = NULL;
+	} else if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
+		goto out;
+	}
+
+	sk->sk_err = err;
+	sk_error_report(sk);
+out:
+	kfree_skb(clone);
+}
+
+/*
+ * Every packet is accepted: the original goes on to icmp_rcv() or
+ * icmpv6_rcv(), which count it and hand it to the built-in ping table,
+ * where it finds no socket of ours.  Our socket gets a clone.
  */
 static unsigned int icmp_ep_nf_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	const struct icmp_ep_af *af = priv;
-	enum skb_drop_reason reason;
 	struct icmp_ep_rx rx;
-	struct sk_buff *clone;
 	struct sock *sk;
 
 	if (!af->rx_parse(skb, &rx))
@@ -1340,20 +1724,15 @@ static unsigned int icmp_ep_nf_hook(void *priv, struct sk_buff *skb,
 	if (!sk)
 		return NF_ACCEPT;
 
-	if (nf_checksum(skb, state->hook, rx.offset, sk->sk_protocol,
-			state->pf))
+	/* A bad checksum is left for icmp_rcv() to count. */
+	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + rx.offset,
+			sk->sk_protocol, state->pf))
 		return NF_ACCEPT;
 
-	clone = skb_clone(skb, GFP_ATOMIC);
-	if (!clone || !pskb_pull(clone, rx.offset)) {
-		kfree_skb(clone);
-		atomic_inc(&sk->sk_drops);
-		return NF_ACCEPT;
-	}
-	skb_reset_transport_header(clone);
-
-	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0)
-		kfree_skb_reason(clone, reason);
+	if (rx.error)
+		icmp_ep_rcv_error(sk, af, skb, &rx);
+	else
+		icmp_ep_rcv_reply(sk, skb, &rx);
 	return NF_ACCEPT;
 }
 
@@ -1381,6 +1760,7 @@ static struct proto icmp_ep_prot = {
 	.owner = THIS_MODULE,
 	.init = icmp_ep_init_sock,
 	.close = icmp_ep_close,
+	.pre_connect = icmp_ep_v4_pre_connect,
 	.connect = icmp_ep_connect,
 	.disconnect = icmp_ep_disconnect,
 	.ioctl = icmp_ep_ioctl,
@@ -1401,6 +1781,7 @@ static struct proto icmp_ep6_prot = {
 	.owner = THIS_MODULE,
 	.init = icmp_ep_init_sock,
 	.close = icmp_ep_close,
+	.pre_connect = icmp_ep_v6_pre_connect,
 	.connect = icmp_ep_connect,
 	.disconnect = icmp_ep_disconnect,
 	.ioctl = icmp_ep_ioctl,
@@ -1529,6 +1910,9 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 {
 	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
 	int i;
+
+	if (en->defrag6)
+		nf_defrag_ipv6_disable(net);
 
 	/* Every socket holds its netns, so none can be left. */
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {

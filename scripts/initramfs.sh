@@ -47,6 +47,7 @@ done
 xtables=/usr/lib/x86_64-linux-gnu/xtables
 copy_with_libs "$xtables"/*.so
 
+cp /etc/protocols "$root/etc/protocols"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' \
 	>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
@@ -57,7 +58,7 @@ cp -R "$here/tests/guest" "$root/tests/guest"
 cp "$here/tests/guest/init" "$root/init"
 
 if [ -n "$release" ]; then
-	modprobe -a -S "$release" --show-depends veth dummy nf_conntrack \
+	modprobe -a -S "$release" --show-depends nf_defrag_ipv6 veth dummy nf_conntrack \
 		nf_tables nft_compat nft_ct nft_reject_inet iptable_filter \
 		ip6table_filter ipt_REJECT ip6t_REJECT xt_conntrack |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |

@@ -1,0 +1,70 @@
+# ICMP errors across a routed topology: real clients must print the same
+# thing through icmp_ep as through the built-in ping sockets, and what they
+# print must be the error the router sent.
+. /tests/guest/lib.sh
+. /tests/guest/topology.sh
+
+# name|expected text|client command (run as uid 65534)
+#
+# fping 5.1 (Debian 12) matches replies by its own pid-based id, which a
+# ping socket replaces with the socket's ident, so it calls every host
+# unreachable through ping sockets, built-in or not; what counts is that it
+# behaves identically.  Debian 12's busybox ping (1.35) only opens raw
+# sockets, so it cannot run unprivileged at all and is not listed.
+cases='
+v4-reply|1 received|/usr/bin/ping -c 1 -W 2 10.0.2.2
+v6-reply|1 received|/usr/bin/ping -6 -c 1 -W 2 fd00:2::2
+v4-host-unreachable|From 10.0.1.2 icmp_seq=1 Destination Host Unreachable|/usr/bin/ping -c 1 -W 2 10.9.9.1
+v6-no-route|From fd00:1::2 icmp_seq=1 Destination unreachable: No route|/usr/bin/ping -6 -c 1 -W 2 fd00:9::1
+v4-ttl-exceeded|From 10.0.1.2 icmp_seq=1 Time to live exceeded|/usr/bin/ping -c 1 -W 2 -t 1 10.0.2.2
+v6-hop-limit|From fd00:1::2 icmp_seq=1 Time exceeded: Hop limit|/usr/bin/ping -6 -c 1 -W 2 -t 1 fd00:2::2
+v4-frag-needed|Frag needed and DF set (mtu = 1280)|/usr/bin/ping -c 2 -i 0.5 -W 2 -M do -s 1400 10.0.2.2
+v6-packet-too-big|Packet too big: mtu=1280|/usr/bin/ping -6 -c 2 -i 0.5 -W 2 -M do -s 1300 fd00:2::2
+v6-fragmented|3 received|/usr/bin/ping -6 -c 3 -i 0.5 -W 2 -s 1300 fd00:2::2
+v4-fragmented|1 received|/usr/bin/ping -c 1 -W 2 -M dont -s 1400 10.0.2.2
+v4-admin-prohibited|Packet filtered|/usr/bin/ping -c 1 -W 2 10.0.2.3
+v6-admin-prohibited|Destination unreachable: Administratively prohibited|/usr/bin/ping -6 -c 1 -W 2 fd00:2::3
+fping-v4|10.0.2.2 is unreachable|/usr/bin/fping -r 0 -t 1000 10.0.2.2
+fping-v6|fd00:2::2 is unreachable|/usr/bin/fping -6 -r 0 -t 1000 fd00:2::2
+fping-v4-no-route|10.9.9.1 is unreachable|/usr/bin/fping -r 0 -t 1000 10.9.9.1
+'
+
+# Round trip times and run times differ from run to run.
+normalise() {
+	sed -E -e 's/time[=<][0-9.]+ ?ms/time=X/g' -e 's/time [0-9]+ms/time X/' \
+		-e 's|^rtt .*|rtt X|' -e 's|^round-trip .*|round-trip X|' \
+		-e 's|\([0-9.]+ ms\)|(X ms)|g' -e 's|[0-9.]+ ms|X ms|g'
+}
+
+# run IMPL: every case once, output in /tmp/errors.IMPL/NAME
+run() {
+	dir=/tmp/errors.$1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	topo_up
+	echo "$cases" | while IFS='|' read -r name expect cmd; do
+		[ -n "$name" ] || continue
+		# shellcheck disable=SC2086 # cmd is a command line
+		as_nobody $cmd 2>&1 | normalise >"$dir/$name"
+	done
+	topo_down
+}
+
+unload_module
+run builtin
+load_module
+run icmp_ep
+unload_module
+
+echo "$cases" | while IFS='|' read -r name expect cmd; do
+	[ -n "$name" ] || continue
+	echo "--- $name: $cmd"
+	cat "/tmp/errors.icmp_ep/$name"
+	if ! grep -qF "$expect" "/tmp/errors.icmp_ep/$name"; then
+		fail "errors/$name" "expected '$expect'"
+	elif ! diff "/tmp/errors.builtin/$name" "/tmp/errors.icmp_ep/$name"; then
+		fail "errors/$name" "output differs from the built-in (diff above)"
+	else
+		ok "errors/$name"
+	fi
+done
