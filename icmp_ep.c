@@ -1459,7 +1459,12 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 
 		h->icmp6_cksum = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, len,
 						 IPPROTO_ICMPV6, csum);
-		err = ip6_push_pending_frames(sk);
+		/*
+		 * The built-in ignores what the output path says, so that a
+		 * netfilter OUTPUT drop is a successful send on IPv6 (EPERM
+		 * on IPv4).  Userspace sees the same here.
+		 */
+		ip6_push_pending_frames(sk);
 	}
 	release_sock(sk);
 

@@ -1,6 +1,6 @@
 # A routed topology for the error tests (sourced, busybox sh):
 #
-#   client (this netns)      router (netns "router")      far (netns "far")
+#   client (netns "client")  router (netns "router")      far (netns "far")
 #   c0 10.0.1.1/24  ------  r0 10.0.1.2/24
 #      fd00:1::1/64            fd00:1::2/64
 #                           r1 10.0.2.1/24   --MTU 1280--  f0 10.0.2.2/24
@@ -14,16 +14,19 @@
 IP=/usr/bin/ip
 
 topo_up() {
+	$IP netns add client
 	$IP netns add router
 	$IP netns add far
-	$IP link add c0 type veth peer name r0 netns router
+	$IP -n client link add c0 type veth peer name r0 netns router
 	$IP -n router link add r1 type veth peer name f0 netns far
 
-	$IP addr add 10.0.1.1/24 dev c0
-	$IP -6 addr add fd00:1::1/64 dev c0 nodad
-	$IP link set c0 up
-	$IP route add default via 10.0.1.2
-	$IP -6 route add default via fd00:1::2
+	$IP -n client link set lo up
+	$IP -n client addr add 10.0.1.1/24 dev c0
+	$IP -n client -6 addr add fd00:1::1/64 dev c0 nodad
+	$IP -n client link set c0 up
+	$IP -n client route add default via 10.0.1.2
+	$IP -n client -6 route add default via fd00:1::2
+	$IP netns exec client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
 	$IP -n router link set lo up
 	$IP -n router addr add 10.0.1.2/24 dev r0
@@ -49,12 +52,24 @@ topo_up() {
 	$IP -n far -6 route add default via fd00:2::1
 
 	# Resolve neighbours now, so the first probe of a test is not lost.
-	/usr/bin/ping -q -c 1 -W 2 10.0.2.2 >/dev/null 2>&1
-	/usr/bin/ping -q -c 1 -W 2 fd00:2::2 >/dev/null 2>&1
+	$IP netns exec client /usr/bin/ping -q -c 1 -W 2 10.0.2.2 >/dev/null 2>&1
+	$IP netns exec client /usr/bin/ping -q -c 1 -W 2 fd00:2::2 >/dev/null 2>&1
 }
 
+# Deleting the namespaces drops every learnt PMTU and conntrack entry, so
+# each run starts from the same state.
 topo_down() {
-	$IP link del c0 2>/dev/null
+	$IP netns del client 2>/dev/null
 	$IP netns del far 2>/dev/null
 	$IP netns del router 2>/dev/null
+}
+
+# client_as_nobody COMMAND...: run in the client namespace as uid 65534.
+client_as_nobody() {
+	$IP netns exec client /tests/bin/runas $NOBODY $NOBODY "$@"
+}
+
+# in_client COMMAND...: run in the client namespace as root.
+in_client() {
+	$IP netns exec client "$@"
 }

@@ -45,7 +45,7 @@ run() {
 	echo "$cases" | while IFS='|' read -r name expect cmd; do
 		[ -n "$name" ] || continue
 		# shellcheck disable=SC2086 # cmd is a command line
-		as_nobody $cmd 2>&1 | normalise >"$dir/$name"
+		client_as_nobody $cmd 2>&1 | normalise >"$dir/$name"
 	done
 	topo_down
 }

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errq: send echo requests on a ping socket and print, deterministically,
+ * everything the socket reports about them: send results, poll events, the
+ * error queue (sock_extended_err, offender, msg_name, payload, every cmsg),
+ * SO_ERROR and plain receives.  Run against the built-in ping sockets and
+ * icmp_ep, the two outputs must be identical.
+ *
+ *   errq [-6] [-c] [-n] [-t TTL] [-s SIZE] [-m do|dont|want] [-p COUNT] DEST
+ *
+ *   -6  IPv6            -c  connect() first      -n  no IP_RECVERR
+ *   -t  TTL / hop limit -s  payload size         -m  PMTU discovery
+ *   -p  probes to send (default 1)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct opts {
+	int v6, connect, recverr, ttl, size, pmtu, probes;
+	const char *dest;
+};
+
+static const char *errname(int e)
+{
+	static char buf[32];
+
+	switch (e) {
+	case 0: return "0";
+	case EAGAIN: return "EAGAIN";
+	case EHOSTUNREACH: return "EHOSTUNREACH";
+	case ENETUNREACH: return "ENETUNREACH";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case EPROTO: return "EPROTO";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case EREMOTEIO: return "EREMOTEIO";
+	case EHOSTDOWN: return "EHOSTDOWN";
+	case ENOPROTOOPT: return "ENOPROTOOPT";
+	case ENONET: return "ENONET";
+	}
+	snprintf(buf, sizeof(buf), "errno%d", e);
+	return buf;
+}
+
+static const char *addr_str(const struct sockaddr_storage *ss)
+{
+	static char buf[INET6_ADDRSTRLEN + 32];
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "inet:%s:%u", a, ntohs(s->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "inet6:%s:%u:flow=%u:scope=%u", a,
+			 ntohs(s->sin6_port), ntohl(s->sin6_flowinfo),
+			 s->sin6_scope_id);
+	} else {
+		snprintf(buf, sizeof(buf), "family%d", ss->ss_family);
+	}
+	return buf;
+}
+
+static void print_cmsgs(struct msghdr *msg)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		printf("  cmsg level=%d type=%d len=%zu", c->cmsg_level,
+		       c->cmsg_type, (size_t)c->cmsg_len);
+		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+		    (c->cmsg_level == SOL_IPV6 &&
+		     c->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err *ee = (void *)CMSG_DATA(c);
+			struct sockaddr_storage off = {};
+
+			memcpy(&off, SO_EE_OFFENDER(ee),
+			       c->cmsg_len - CMSG_LEN(sizeof(*ee)) <
+			       sizeof(off) ? c->cmsg_len -
+			       CMSG_LEN(sizeof(*ee)) : sizeof(off));
+			printf(" errno=%s origin=%u type=%u code=%u pad=%u info=%u data=%u offender=%s",
+			       errname(ee->ee_errno), ee->ee_origin,
+			       ee->ee_type, ee->ee_code, ee->ee_pad,
+			       ee->ee_info, ee->ee_data, addr_str(&off));
+		}
+		printf("\n");
+	}
+}
+
+static void read_queue(int fd, int flags, const char *what)
+{
+	unsigned char buf[2048], control[512];
+	struct sockaddr_storage from;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	ssize_t n;
+
+	memset(&from, 0, sizeof(from));
+	n = recvmsg(fd, &msg, flags | MSG_DONTWAIT);
+	if (n < 0) {
+		printf("%s: %s\n", what, errname(errno));
+		return;
+	}
+	printf("%s: len=%zd flags=%#x name=%s namelen=%u", what, n,
+	       msg.msg_flags, addr_str(&from), msg.msg_namelen);
+	if (n >= 8)
+		printf(" icmp type=%u code=%u seq=%u", buf[0], buf[1],
+		       buf[6] << 8 | buf[7]);
+	printf("\n");
+	print_cmsgs(&msg);
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	*o = (struct opts){ .recverr = 1, .ttl = -1, .size = 56, .pmtu = -1,
+			    .probes = 1 };
+	while ((c = getopt(argc, argv, "6cnt:s:m:p:")) != -1) {
+		switch (c) {
+		case '6': o->v6 = 1; break;
+		case 'c': o->connect = 1; break;
+		case 'n': o->recverr = 0; break;
+		case 't': o->ttl = atoi(optarg); break;
+		case 's': o->size = atoi(optarg); break;
+		case 'p': o->probes = atoi(optarg); break;
+		case 'm':
+			o->pmtu = !strcmp(optarg, "do") ? IP_PMTUDISC_DO :
+				  !strcmp(optarg, "dont") ? IP_PMTUDISC_DONT :
+				  IP_PMTUDISC_WANT;
+			break;
+		default: return -1;
+		}
+	}
+	if (optind != argc - 1 || o->size < 0 || o->size > 65000)
+		return -1;
+	o->dest = argv[optind];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int one = 1, level, fd, i, err;
+	struct sockaddr_storage dst = {};
+	socklen_t dlen, elen = sizeof(err);
+	unsigned char pkt[65536] = {};
+	struct pollfd pfd;
+	struct opts o;
+
+	if (parse(argc, argv, &o)) {
+		fprintf(stderr, "usage: errq [-6] [-c] [-n] [-t TTL] [-s SIZE] [-m do|dont|want] [-p COUNT] DEST\n");
+		return 2;
+	}
+	level = o.v6 ? SOL_IPV6 : SOL_IP;
+	if (o.v6) {
+		struct sockaddr_in6 *s = (void *)&dst;
+
+		s->sin6_family = AF_INET6;
+		dlen = sizeof(*s);
+		if (inet_pton(AF_INET6, o.dest, &s->sin6_addr) != 1)
+			return 2;
+	} else {
+		struct sockaddr_in *s = (void *)&dst;
+
+		s->sin_family = AF_INET;
+		dlen = sizeof(*s);
+		if (inet_pton(AF_INET, o.dest, &s->sin_addr) != 1)
+			return 2;
+	}
+
+	fd = socket(o.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM,
+		    o.v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	if (fd < 0) {
+		printf("socket: %s\n", errname(errno));
+		return 1;
+	}
+	if (o.recverr)
+		setsockopt(fd, level, o.v6 ? IPV6_RECVERR : IP_RECVERR, &one,
+			   sizeof(one));
+	if (o.ttl >= 0)
+		setsockopt(fd, level, o.v6 ? IPV6_UNICAST_HOPS : IP_TTL,
+			   &o.ttl, sizeof(o.ttl));
+	if (o.pmtu >= 0)
+		setsockopt(fd, level,
+			   o.v6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+			   &o.pmtu, sizeof(o.pmtu));
+	if (o.connect)
+		printf("connect: %s\n", connect(fd, (void *)&dst, dlen) ?
+		       errname(errno) : "0");
+
+	for (i = 1; i <= o.probes; i++) {
+		ssize_t n;
+
+		pkt[0] = o.v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
+		pkt[7] = i;
+		n = o.connect ? send(fd, pkt, 8 + o.size, 0) :
+				sendto(fd, pkt, 8 + o.size, 0, (void *)&dst,
+				       dlen);
+		printf("probe %d send: %s\n", i, n < 0 ? errname(errno) : "ok");
+
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		poll(&pfd, 1, 2000);
+		printf("probe %d poll: in=%d err=%d\n", i,
+		       !!(pfd.revents & POLLIN), !!(pfd.revents & POLLERR));
+		read_queue(fd, MSG_ERRQUEUE, "errqueue");
+		read_queue(fd, MSG_ERRQUEUE, "errqueue again");
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+		printf("so_error: %s\n", errname(err));
+		read_queue(fd, 0, "recv");
+	}
+	close(fd);
+	return 0;
+}
