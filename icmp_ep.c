@@ -77,24 +77,6 @@ struct icmp_ep_net {
 static unsigned int icmp_ep_net_id __read_mostly;
 static DEFINE_MUTEX(icmp_ep_defrag6_mutex);
 
-/*
- * What the receive hook learnt about an echo reply, or an ICMP error quoting
- * one of our echo requests, before the socket lookup.  Offsets count from
- * the (outer) network header.
- */
-struct icmp_ep_rx {
-	unsigned int offset;	/* the ICMP header */
-	unsigned int inner;	/* errors: the quoted IP header */
-	unsigned int quote;	/* errors: the quoted echo request */
-	bool error;
-	u8 type;
-	u8 code;
-	u32 info;		/* errors: MTU, pointer or gateway */
-	u16 ident;
-	int dif;
-	int sdif;
-};
-
 /* One send in progress: the validated echo header and the running checksum. */
 struct icmp_ep_tx {
 	struct icmphdr echo;
@@ -132,9 +114,14 @@ struct icmp_ep_af {
 static const struct icmp_ep_af icmp_ep_inet;
 static const struct icmp_ep_af icmp_ep_inet6;
 
+static const struct icmp_ep_af *icmp_ep_af_of(int family)
+{
+	return family == AF_INET6 ? &icmp_ep_inet6 : &icmp_ep_inet;
+}
+
 static const struct icmp_ep_af *icmp_ep_af(const struct sock *sk)
 {
-	return sk->sk_family == AF_INET6 ? &icmp_ep_inet6 : &icmp_ep_inet;
+	return icmp_ep_af_of(sk->sk_family);
 }
 
 static const struct rhashtable_params icmp_ep_rht_params = {
@@ -1757,6 +1744,53 @@ static const struct nf_hook_ops icmp_ep_nf_ops[] = {
 		.priority = ICMP_EP_NF_PRIORITY,
 	},
 };
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * icmp_ep_rx_parse() - classify a packet as the receive hook does
+ * @family: AF_INET or AF_INET6
+ * @skb: the packet, with its network header set
+ * @rx: filled in when the packet is for a ping socket
+ *
+ * Context: Any context.
+ * Return: true for an echo reply, or an ICMP error quoting an echo request,
+ * that a ping socket would see; false for anything else.
+ */
+bool icmp_ep_rx_parse(int family, const struct sk_buff *skb,
+		      struct icmp_ep_rx *rx)
+{
+	return icmp_ep_af_of(family)->rx_parse(skb, rx);
+}
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_parse);
+
+/**
+ * icmp_ep_rx_deliver() - run the receive hook on a crafted packet
+ * @net: the namespace the packet arrives in
+ * @family: AF_INET or AF_INET6
+ * @skb: the packet, with its network header set; the caller still owns it
+ *
+ * Context: Process context.  Enters an RCU read-side section with bottom
+ * halves off, as netfilter would.
+ * Return: the hook's verdict, which is always NF_ACCEPT.
+ */
+unsigned int icmp_ep_rx_deliver(struct net *net, int family,
+				struct sk_buff *skb)
+{
+	struct nf_hook_state state;
+	unsigned int verdict;
+
+	nf_hook_state_init(&state, NF_INET_LOCAL_IN,
+			   family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+			   skb->dev, NULL, NULL, net, NULL);
+	local_bh_disable();
+	rcu_read_lock();
+	verdict = icmp_ep_nf_hook((void *)icmp_ep_af_of(family), skb, &state);
+	rcu_read_unlock();
+	local_bh_enable();
+	return verdict;
+}
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_deliver);
+#endif
 
 /* Protocol registration */
 

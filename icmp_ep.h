@@ -81,6 +81,34 @@ struct icmp_ep6_sock {
 	struct ipv6_pinfo inet6;
 };
 
+/**
+ * struct icmp_ep_rx - what the receive hook learnt about a packet
+ * @offset: of the ICMP header
+ * @inner: errors only: of the quoted IP header
+ * @quote: errors only: of the quoted echo request
+ * @error: an ICMP error quoting an echo request, not an echo reply
+ * @type: ICMP type
+ * @code: ICMP code
+ * @info: errors only: the MTU, pointer or gateway the error carries
+ * @ident: the echo ident, the reply's or the quoted request's
+ * @dif: the device the packet came in on
+ * @sdif: its L3 master device, if any
+ *
+ * Offsets count from the (outer) network header.
+ */
+struct icmp_ep_rx {
+	unsigned int offset;
+	unsigned int inner;
+	unsigned int quote;
+	bool error;
+	u8 type;
+	u8 code;
+	u32 info;
+	u16 ident;
+	int dif;
+	int sdif;
+};
+
 static inline struct icmp_ep_sock *icmp_ep_sk(const struct sock *sk)
 {
 	return container_of(inet_sk(sk), struct icmp_ep_sock, inet);
@@ -93,6 +121,10 @@ void icmp_ep_ident_release(struct icmp_ep_idents *ids, u16 ident);
 int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint);
 
 int icmp_ep_echo_check(int family, const void *hdr);
+bool icmp_ep_rx_parse(int family, const struct sk_buff *skb,
+		      struct icmp_ep_rx *rx);
+unsigned int icmp_ep_rx_deliver(struct net *net, int family,
+				struct sk_buff *skb);
 bool icmp_ep_state_change_valid(enum icmp_ep_state from,
 				enum icmp_ep_state to);
 

@@ -8,14 +8,18 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/net.h>
+#include <linux/netfilter.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <linux/delay.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -668,8 +672,551 @@ static struct kunit_suite icmp_ep_socket_suite = {
 	.test_cases = icmp_ep_socket_cases,
 };
 
+/* Parsing and delivering crafted packets */
+
+#define TEST_IDENT	0x4242
+
+struct test_echo {
+	u8 type;
+	u8 code;
+	__sum16 checksum;
+	__be16 id;
+	__be16 seq;
+};
+
+/*
+ * Build an IPv4 packet from 10.1.1.1 to 127.0.0.1 carrying @len bytes of
+ * @l4 with protocol @proto, as it stands on LOCAL_IN: data at the network
+ * header, arriving on loopback.  ICMP checksums are filled in unless
+ * @bad_csum.
+ */
+static struct sk_buff *test_v4_packet(struct kunit *test, u8 proto,
+				      const void *l4, size_t len,
+				      bool bad_csum)
+{
+	struct sk_buff *skb = alloc_skb(LL_MAX_HEADER + sizeof(struct iphdr) +
+					len, GFP_KERNEL);
+	struct iphdr *iph;
+	u8 *data;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->saddr = htonl(0x0a010101);
+	iph->daddr = htonl(INADDR_LOOPBACK);
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	skb_set_transport_header(skb, sizeof(*iph));
+	data = skb_put_data(skb, l4, len);
+	if (proto == IPPROTO_ICMP && len >= 4) {
+		((struct icmphdr *)data)->checksum = 0;
+		((struct icmphdr *)data)->checksum =
+			csum_fold(csum_partial(data, len, 0));
+		if (bad_csum)
+			data[len - 1] ^= 0xff;
+	}
+	skb->dev = init_net.loopback_dev;
+	skb->protocol = htons(ETH_P_IP);
+	return skb;
+}
+
+/* The same for IPv6, fd00::1 to ::1, with @ext extension header bytes. */
+static struct sk_buff *test_v6_packet(struct kunit *test, u8 nexthdr,
+				      const void *ext, size_t ext_len,
+				      const void *l4, size_t len)
+{
+	struct sk_buff *skb = alloc_skb(LL_MAX_HEADER +
+					sizeof(struct ipv6hdr) + ext_len + len,
+					GFP_KERNEL);
+	struct ipv6hdr *ip6;
+	struct icmp6hdr *h;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	ip6 = skb_put_zero(skb, sizeof(*ip6));
+	ip6->version = 6;
+	ip6->nexthdr = nexthdr;
+	ip6->hop_limit = 64;
+	ip6->payload_len = htons(ext_len + len);
+	ip6->saddr.s6_addr[0] = 0xfd;
+	ip6->saddr.s6_addr[15] = 1;
+	ip6->daddr = in6addr_loopback;
+	skb_set_transport_header(skb, sizeof(*ip6));
+	if (ext_len)
+		skb_put_data(skb, ext, ext_len);
+	h = skb_put_data(skb, l4, len);
+	if (len >= sizeof(*h)) {
+		h->icmp6_cksum = 0;
+		h->icmp6_cksum = csum_ipv6_magic(&ip6->saddr, &ip6->daddr, len,
+						 IPPROTO_ICMPV6,
+						 csum_partial(h, len, 0));
+	}
+	skb->dev = init_net.loopback_dev;
+	skb->protocol = htons(ETH_P_IPV6);
+	return skb;
+}
+
+/* An ICMP error quoting an IPv4 echo request with @ident. */
+struct test_v4_error {
+	struct icmphdr icmp;
+	struct iphdr inner;
+	struct test_echo echo;
+};
+
+static void test_v4_error_init(struct test_v4_error *e, u8 type, u8 code,
+			       u8 inner_type, u16 ident)
+{
+	memset(e, 0, sizeof(*e));
+	e->icmp.type = type;
+	e->icmp.code = code;
+	e->inner.version = 4;
+	e->inner.ihl = 5;
+	e->inner.ttl = 1;
+	e->inner.protocol = IPPROTO_ICMP;
+	e->inner.tot_len = htons(64);
+	e->inner.saddr = htonl(INADDR_LOOPBACK);
+	e->inner.daddr = htonl(0x0a090901);
+	e->echo.type = inner_type;
+	e->echo.id = htons(ident);
+	e->echo.seq = htons(7);
+}
+
+struct test_v6_error {
+	struct icmp6hdr icmp;
+	struct ipv6hdr inner;
+	struct test_echo echo;
+};
+
+static void test_v6_error_init(struct test_v6_error *e, u8 type, u8 code,
+			       u8 inner_type, u16 ident)
+{
+	memset(e, 0, sizeof(*e));
+	e->icmp.icmp6_type = type;
+	e->icmp.icmp6_code = code;
+	e->inner.version = 6;
+	e->inner.nexthdr = IPPROTO_ICMPV6;
+	e->inner.hop_limit = 1;
+	e->inner.payload_len = htons(64);
+	e->inner.saddr = in6addr_loopback;
+	e->inner.daddr.s6_addr[0] = 0xfd;
+	e->inner.daddr.s6_addr[15] = 9;
+	e->echo.type = inner_type;
+	e->echo.id = htons(ident);
+	e->echo.seq = htons(7);
+}
+
+static void parse_v4_echo_reply(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb = test_v4_packet(test, IPPROTO_ICMP, &echo,
+					     sizeof(echo), false);
+	struct icmp_ep_rx rx;
+
+	KUNIT_EXPECT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_FALSE(test, rx.error);
+	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
+	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct iphdr));
+	kfree_skb(skb);
+}
+
+static void parse_v4_ignores_requests_and_udp(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMP_ECHO, .id = htons(1) };
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+
+	echo.type = ICMP_ECHOREPLY;
+	skb = test_v4_packet(test, IPPROTO_UDP, &echo, sizeof(echo), false);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+}
+
+static void parse_v4_truncated_header(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMP_ECHOREPLY };
+	struct sk_buff *skb = test_v4_packet(test, IPPROTO_ICMP, &echo, 4,
+					     false);
+	struct icmp_ep_rx rx;
+
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+}
+
+static void parse_v4_unreachable(struct kunit *test)
+{
+	struct test_v4_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH,
+			   ICMP_ECHO, TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_TRUE(test, rx.error);
+	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
+	KUNIT_EXPECT_EQ(test, rx.type, ICMP_DEST_UNREACH);
+	KUNIT_EXPECT_EQ(test, rx.code, ICMP_HOST_UNREACH);
+	KUNIT_EXPECT_EQ(test, rx.inner, 28U);
+	KUNIT_EXPECT_EQ(test, rx.quote, 48U);
+	kfree_skb(skb);
+}
+
+static void parse_v4_frag_needed_carries_mtu(struct kunit *test)
+{
+	struct test_v4_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_ECHO,
+			   TEST_IDENT);
+	e.icmp.un.frag.mtu = htons(1280);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, rx.info, 1280U);
+	kfree_skb(skb);
+}
+
+static void parse_v4_parameter_problem_pointer(struct kunit *test)
+{
+	struct test_v4_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	test_v4_error_init(&e, ICMP_PARAMETERPROB, 0, ICMP_ECHO, TEST_IDENT);
+	e.icmp.un.gateway = htonl(12 << 24);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, rx.info, 12U);
+	kfree_skb(skb);
+}
+
+static void parse_v4_rejects_bad_errors(struct kunit *test)
+{
+	struct test_v4_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	/* A code past NR_ICMP_UNREACH, as icmp_unreach() drops it. */
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, NR_ICMP_UNREACH + 1,
+			   ICMP_ECHO, TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+
+	/* Quoting an echo reply: the kernel's, not a ping socket's. */
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, 0, ICMP_ECHOREPLY,
+			   TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+
+	/* Quoting another protocol. */
+	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
+	e.inner.protocol = IPPROTO_UDP;
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+
+	/* A garbled quoted header. */
+	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
+	e.inner.ihl = 3;
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	kfree_skb(skb);
+}
+
+static void parse_v4_truncated_quote(struct kunit *test)
+{
+	struct test_v4_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+	size_t len;
+
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, 0, ICMP_ECHO, TEST_IDENT);
+	/* Every length short of the quoted echo header must be refused. */
+	for (len = sizeof(e.icmp); len < sizeof(e); len++) {
+		skb = test_v4_packet(test, IPPROTO_ICMP, &e, len, false);
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       icmp_ep_rx_parse(AF_INET, skb, &rx),
+				       "length %zu", len);
+		kfree_skb(skb);
+	}
+}
+
+static void parse_v6_echo_reply(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMPV6_ECHO_REPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0,
+					     &echo, sizeof(echo));
+	struct icmp_ep_rx rx;
+
+	KUNIT_EXPECT_TRUE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_FALSE(test, rx.error);
+	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
+	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct ipv6hdr));
+	kfree_skb(skb);
+}
+
+static void parse_v6_behind_extension_header(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMPV6_ECHO_REPLY,
+				  .id = htons(TEST_IDENT) };
+	/* Destination options: next header, length 0 (8 bytes), PadN. */
+	u8 dstopts[8] = { IPPROTO_ICMPV6, 0, 1, 4 };
+	struct sk_buff *skb = test_v6_packet(test, NEXTHDR_DEST, dstopts,
+					     sizeof(dstopts), &echo,
+					     sizeof(echo));
+	struct icmp_ep_rx rx;
+
+	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct ipv6hdr) + 8);
+	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
+	kfree_skb(skb);
+}
+
+static void parse_v6_ignores_fragments(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMPV6_ECHO_REPLY,
+				  .id = htons(TEST_IDENT) };
+	struct frag_hdr frag = { .nexthdr = IPPROTO_ICMPV6,
+				 .frag_off = htons(IP6_MF) };
+	struct sk_buff *skb = test_v6_packet(test, NEXTHDR_FRAGMENT, &frag,
+					     sizeof(frag), &echo,
+					     sizeof(echo));
+	struct icmp_ep_rx rx;
+
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	kfree_skb(skb);
+}
+
+static void parse_v6_packet_too_big(struct kunit *test)
+{
+	struct test_v6_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	test_v6_error_init(&e, ICMPV6_PKT_TOOBIG, 0, ICMPV6_ECHO_REQUEST,
+			   TEST_IDENT);
+	e.icmp.icmp6_mtu = htonl(1280);
+	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
+	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_TRUE(test, rx.error);
+	KUNIT_EXPECT_EQ(test, rx.info, 1280U);
+	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
+	KUNIT_EXPECT_EQ(test, rx.quote,
+			2 * sizeof(struct ipv6hdr) + sizeof(struct icmp6hdr));
+	kfree_skb(skb);
+}
+
+static void parse_v6_rejects_bad_errors(struct kunit *test)
+{
+	struct test_v6_error e;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+	size_t len;
+
+	/* icmpv6_err() passes on plain echo requests only. */
+	test_v6_error_init(&e, ICMPV6_DEST_UNREACH, 0,
+			   ICMPV6_EXT_ECHO_REQUEST, TEST_IDENT);
+	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	kfree_skb(skb);
+
+	/* An informational type is no error. */
+	test_v6_error_init(&e, ICMPV6_ECHO_REQUEST, 0, ICMPV6_ECHO_REQUEST,
+			   TEST_IDENT);
+	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
+	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	kfree_skb(skb);
+
+	test_v6_error_init(&e, ICMPV6_TIME_EXCEED, 0, ICMPV6_ECHO_REQUEST,
+			   TEST_IDENT);
+	for (len = sizeof(e.icmp); len < sizeof(e); len++) {
+		skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, len);
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       icmp_ep_rx_parse(AF_INET6, skb, &rx),
+				       "length %zu", len);
+		kfree_skb(skb);
+	}
+}
+
+/* A bound socket of @family with IP_RECVERR or IPV6_RECVERR on. */
+static struct socket *test_recverr_socket(struct kunit *test, int family,
+					  bool recverr)
+{
+	struct socket *sock = test_socket(test, family);
+	union test_addr a;
+	int len = test_addr_loopback(family, &a, TEST_IDENT);
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, &a.sa, len), 0);
+	if (family == AF_INET)
+		inet_sk(sock->sk)->recverr = recverr;
+	else
+		inet6_sk(sock->sk)->recverr = recverr;
+	return sock;
+}
+
+static void deliver_v4_error_to_queue(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	struct sock_exterr_skb *serr;
+	struct test_v4_error e;
+	struct sk_buff *skb, *err;
+
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, ICMP_ECHO,
+			   TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_deliver(&init_net, AF_INET, skb),
+			NF_ACCEPT);
+	kfree_skb(skb);
+
+	err = skb_peek(&sock->sk->sk_error_queue);
+	KUNIT_ASSERT_NOT_NULL(test, err);
+	serr = SKB_EXT_ERR(err);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_errno, (u32)EHOSTUNREACH);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_origin, SO_EE_ORIGIN_ICMP);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_type, ICMP_DEST_UNREACH);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_code, ICMP_PKT_FILTERED);
+	/* The payload is the quoted echo request. */
+	KUNIT_EXPECT_EQ(test, err->data[0], ICMP_ECHO);
+	KUNIT_EXPECT_EQ(test, err->len, sizeof(e.echo));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), EHOSTUNREACH);
+	sock_release(sock);
+}
+
+static void deliver_v4_bad_checksum_dropped(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	struct test_v4_error e;
+	struct sk_buff *skb;
+
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_ECHO,
+			   TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), true);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), 0);
+	sock_release(sock);
+}
+
+static void deliver_v4_other_ident_ignored(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT + 1) };
+	struct sk_buff *skb;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_receive_queue));
+	sock_release(sock);
+}
+
+static void deliver_v4_reply_queued(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, false);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb, *queued;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_EQ(test, queued->len, sizeof(echo));
+	KUNIT_EXPECT_EQ(test, queued->data[0], ICMP_ECHOREPLY);
+	sock_release(sock);
+}
+
+static void deliver_soft_error_without_recverr(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, false);
+	struct test_v4_error e;
+	struct sk_buff *skb;
+
+	/* Time exceeded is soft: no sk_err, no queue entry. */
+	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), 0);
+	sock_release(sock);
+}
+
+static void deliver_v6_error_to_queue(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET6, true);
+	struct sock_exterr_skb *serr;
+	struct test_v6_error e;
+	struct sk_buff *skb, *err;
+
+	test_v6_error_init(&e, ICMPV6_DEST_UNREACH, ICMPV6_ADM_PROHIBITED,
+			   ICMPV6_ECHO_REQUEST, TEST_IDENT);
+	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
+	icmp_ep_rx_deliver(&init_net, AF_INET6, skb);
+	kfree_skb(skb);
+
+	err = skb_peek(&sock->sk->sk_error_queue);
+	KUNIT_ASSERT_NOT_NULL(test, err);
+	serr = SKB_EXT_ERR(err);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_errno, (u32)EACCES);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_origin, SO_EE_ORIGIN_ICMP6);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_type, ICMPV6_DEST_UNREACH);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_code, ICMPV6_ADM_PROHIBITED);
+	KUNIT_EXPECT_EQ(test, err->data[0], ICMPV6_ECHO_REQUEST);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal((struct in6_addr *)
+				(skb_network_header(err) + serr->addr_offset),
+				&e.inner.daddr));
+	sock_release(sock);
+}
+
+static struct kunit_case icmp_ep_rx_cases[] = {
+	KUNIT_CASE(parse_v4_echo_reply),
+	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
+	KUNIT_CASE(parse_v4_truncated_header),
+	KUNIT_CASE(parse_v4_unreachable),
+	KUNIT_CASE(parse_v4_frag_needed_carries_mtu),
+	KUNIT_CASE(parse_v4_parameter_problem_pointer),
+	KUNIT_CASE(parse_v4_rejects_bad_errors),
+	KUNIT_CASE(parse_v4_truncated_quote),
+	KUNIT_CASE(parse_v6_echo_reply),
+	KUNIT_CASE(parse_v6_behind_extension_header),
+	KUNIT_CASE(parse_v6_ignores_fragments),
+	KUNIT_CASE(parse_v6_packet_too_big),
+	KUNIT_CASE(parse_v6_rejects_bad_errors),
+	KUNIT_CASE(deliver_v4_error_to_queue),
+	KUNIT_CASE(deliver_v4_bad_checksum_dropped),
+	KUNIT_CASE(deliver_v4_other_ident_ignored),
+	KUNIT_CASE(deliver_v4_reply_queued),
+	KUNIT_CASE(deliver_soft_error_without_recverr),
+	KUNIT_CASE(deliver_v6_error_to_queue),
+	{}
+};
+
+static struct kunit_suite icmp_ep_rx_suite = {
+	.name = "icmp_ep_rx",
+	.test_cases = icmp_ep_rx_cases,
+};
+
 kunit_test_suites(&icmp_ep_echo_suite, &icmp_ep_idents_suite,
-		  &icmp_ep_state_suite, &icmp_ep_socket_suite);
+		  &icmp_ep_state_suite, &icmp_ep_socket_suite,
+		  &icmp_ep_rx_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for icmp_ep");

@@ -89,15 +89,15 @@ static void print_cmsgs(struct msghdr *msg)
 		     c->cmsg_type == IPV6_RECVERR)) {
 			struct sock_extended_err *ee = (void *)CMSG_DATA(c);
 			struct sockaddr_storage off = {};
+			size_t off_len = c->cmsg_len - CMSG_LEN(sizeof(*ee));
 
 			memcpy(&off, SO_EE_OFFENDER(ee),
-			       c->cmsg_len - CMSG_LEN(sizeof(*ee)) <
-			       sizeof(off) ? c->cmsg_len -
-			       CMSG_LEN(sizeof(*ee)) : sizeof(off));
-			printf(" errno=%s origin=%u type=%u code=%u pad=%u info=%u data=%u offender=%s",
-			       errname(ee->ee_errno), ee->ee_origin,
-			       ee->ee_type, ee->ee_code, ee->ee_pad,
-			       ee->ee_info, ee->ee_data, addr_str(&off));
+			       off_len < sizeof(off) ? off_len : sizeof(off));
+			printf(" errno=%s origin=%u type=%u code=%u", errname(ee->ee_errno),
+			       ee->ee_origin, ee->ee_type, ee->ee_code);
+			printf(" pad=%u info=%u data=%u offender=%s",
+			       ee->ee_pad, ee->ee_info, ee->ee_data,
+			       addr_str(&off));
 		}
 		printf("\n");
 	}
@@ -138,18 +138,31 @@ static int parse(int argc, char **argv, struct opts *o)
 			    .probes = 1 };
 	while ((c = getopt(argc, argv, "6cnt:s:m:p:")) != -1) {
 		switch (c) {
-		case '6': o->v6 = 1; break;
-		case 'c': o->connect = 1; break;
-		case 'n': o->recverr = 0; break;
-		case 't': o->ttl = atoi(optarg); break;
-		case 's': o->size = atoi(optarg); break;
-		case 'p': o->probes = atoi(optarg); break;
+		case '6':
+			o->v6 = 1;
+			break;
+		case 'c':
+			o->connect = 1;
+			break;
+		case 'n':
+			o->recverr = 0;
+			break;
+		case 't':
+			o->ttl = atoi(optarg);
+			break;
+		case 's':
+			o->size = atoi(optarg);
+			break;
+		case 'p':
+			o->probes = atoi(optarg);
+			break;
 		case 'm':
 			o->pmtu = !strcmp(optarg, "do") ? IP_PMTUDISC_DO :
 				  !strcmp(optarg, "dont") ? IP_PMTUDISC_DONT :
 				  IP_PMTUDISC_WANT;
 			break;
-		default: return -1;
+		default:
+			return -1;
 		}
 	}
 	if (optind != argc - 1 || o->size < 0 || o->size > 65000)
@@ -168,7 +181,8 @@ int main(int argc, char **argv)
 	struct opts o;
 
 	if (parse(argc, argv, &o)) {
-		fprintf(stderr, "usage: errq [-6] [-c] [-n] [-t TTL] [-s SIZE] [-m do|dont|want] [-p COUNT] DEST\n");
+		fputs("usage: errq [-6] [-c] [-n] [-t TTL] [-s SIZE] [-m MODE] [-p COUNT] DEST\n",
+		      stderr);
 		return 2;
 	}
 	level = o.v6 ? SOL_IPV6 : SOL_IP;

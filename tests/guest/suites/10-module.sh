@@ -24,3 +24,22 @@ kill "$pid"
 wait "$pid"
 wait_module_idle
 check module/rmmod-after-socket-closed rmmod icmp_ep
+
+# A namespace that dies with our sockets still open in it: its sockets close
+# as the last process in it exits, then its tables go.
+load_module
+unshare -n sh -c '
+	ip link set lo up
+	echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range
+	exec /tests/bin/runas 65534 65534 /usr/bin/ping -q -i 0.2 127.0.0.1
+' >/dev/null 2>&1 &
+pid=$!
+tries=0
+while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
+	sleep 0.05
+	tries=$((tries + 1))
+done
+check module/socket-in-dying-netns sh -c "[ $(cat /sys/module/icmp_ep/refcnt) -gt 0 ]"
+kill "$pid"
+wait "$pid"
+check module/rmmod-after-netns-died unload_module
