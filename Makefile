@@ -10,7 +10,12 @@ KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 endif
 
-.PHONY: all modules clean check demo
+# The release KDIR was built for, which names /lib/modules/<release>.
+# Debian's headers say 6.1.x in kernel.release; UTS_RELEASE is the truth.
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h)
+
+.PHONY: all modules clean install check demo
 
 all: modules
 
@@ -20,6 +25,12 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
+
+# Into /lib/modules/<release>/extra, under INSTALL_MOD_PATH if set.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+		INSTALL_MOD_DIR=extra modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 check:
 	./scripts/check.sh

@@ -20,6 +20,8 @@
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
 #include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -100,7 +102,8 @@ struct icmp_ep_af {
 	void (*recv_name)(struct sock *sk, struct msghdr *msg,
 			  struct sk_buff *skb, int *addr_len);
 	int (*peer_name)(struct sock *sk, struct sockaddr *uaddr);
-	bool (*rx_parse)(const struct sk_buff *skb, struct icmp_ep_rx *rx);
+	enum icmp_ep_rx_verdict (*rx_parse)(const struct sk_buff *skb,
+					    struct icmp_ep_rx *rx);
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
 	int (*err_convert)(struct sock *sk, struct sk_buff *skb,
@@ -109,6 +112,8 @@ struct icmp_ep_af {
 	void (*fill_error)(struct sock *sk, struct sk_buff *skb,
 			   const struct icmp_ep_rx *rx,
 			   struct sock_exterr_skb *serr);
+	void (*seq_header)(struct seq_file *seq);
+	void (*seq_addrs)(struct seq_file *seq, struct sock *sk, int slot);
 };
 
 static const struct icmp_ep_af icmp_ep_inet;
@@ -142,6 +147,11 @@ static struct icmp_ep_table *icmp_ep_table(const struct net *net,
 static struct icmp_ep_table *icmp_ep_sk_table(const struct sock *sk)
 {
 	return icmp_ep_table(sock_net(sk), icmp_ep_af(sk)->index);
+}
+
+static void icmp_ep_count(struct icmp_ep_table *t, enum icmp_ep_stat stat)
+{
+	this_cpu_inc(t->stats->count[stat]);
 }
 
 /* Ident allocation */
@@ -387,11 +397,11 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
-static struct sock *icmp_ep_lookup(struct net *net, const struct icmp_ep_af *af,
+static struct sock *icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
+				   const struct icmp_ep_af *af,
 				   const struct sk_buff *skb,
 				   const struct icmp_ep_rx *rx)
 {
-	struct icmp_ep_table *t = icmp_ep_table(net, af->index);
 	struct rhlist_head *list, *pos;
 	struct icmp_ep_sock *ep;
 
@@ -694,7 +704,10 @@ static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return err;
 
 	err = icmp_ep_af(sk)->send(sk, msg, len, &tx);
-	return err ?: len;
+	if (err)
+		return err;
+	icmp_ep_count(icmp_ep_sk_table(sk), ICMP_EP_STAT_ECHO_SENT);
+	return len;
 }
 
 static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
@@ -1091,9 +1104,9 @@ static int icmp_ep_v4_peer_name(struct sock *sk, struct sockaddr *uaddr)
  * Which errors reach a ping socket, and with what info, as icmp_unreach(),
  * icmp_redirect(), icmp_socket_deliver() and icmp_err() decide.
  */
-static bool icmp_ep_v4_rx_parse_error(const struct sk_buff *skb,
-				      const struct icmphdr *h,
-				      struct icmp_ep_rx *rx)
+static enum icmp_ep_rx_verdict
+icmp_ep_v4_rx_parse_error(const struct sk_buff *skb, const struct icmphdr *h,
+			  struct icmp_ep_rx *rx)
 {
 	struct net *net = dev_net(skb->dev);
 	const struct icmphdr *echo;
@@ -1104,13 +1117,15 @@ static bool icmp_ep_v4_rx_parse_error(const struct sk_buff *skb,
 	rx->inner = rx->offset + sizeof(*h);
 	inner = skb_header_pointer(skb, skb_network_offset(skb) + rx->inner,
 				   sizeof(inner_buf), &inner_buf);
-	if (!inner || inner->ihl < 5 || inner->protocol != IPPROTO_ICMP)
-		return false;
+	if (!inner || inner->ihl < 5)
+		return ICMP_EP_RX_MALFORMED;
+	if (inner->protocol != IPPROTO_ICMP)
+		return ICMP_EP_RX_IGNORE;
 
 	switch (h->type) {
 	case ICMP_DEST_UNREACH:
 		if (h->code > NR_ICMP_UNREACH)
-			return false;
+			return ICMP_EP_RX_FILTERED;
 		if (h->code != ICMP_FRAG_NEEDED)
 			break;
 		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
@@ -1120,7 +1135,7 @@ static bool icmp_ep_v4_rx_parse_error(const struct sk_buff *skb,
 		case 1:
 			break;
 		default:	/* ICMP has no strict tag validation */
-			return false;
+			return ICMP_EP_RX_FILTERED;
 		}
 		break;
 	case ICMP_PARAMETERPROB:
@@ -1135,59 +1150,65 @@ static bool icmp_ep_v4_rx_parse_error(const struct sk_buff *skb,
 	    !READ_ONCE(net->ipv4.sysctl_icmp_ignore_bogus_error_responses) &&
 	    inet_addr_type_dev_table(net, skb->dev, inner->daddr) ==
 	    RTN_BROADCAST)
-		return false;
+		return ICMP_EP_RX_FILTERED;
 
 	rx->quote = rx->inner + inner->ihl * 4;
 	echo = skb_header_pointer(skb, skb_network_offset(skb) + rx->quote,
 				  sizeof(echo_buf), &echo_buf);
-	if (!echo || icmp_ep_echo_check(AF_INET, echo))
-		return false;
+	if (!echo)
+		return ICMP_EP_RX_MALFORMED;
+	if (icmp_ep_echo_check(AF_INET, echo))
+		return ICMP_EP_RX_IGNORE;
 	rx->ident = ntohs(echo->un.echo.id);
-	return true;
+	return ICMP_EP_RX_MATCH;
 }
 
-static bool icmp_ep_v4_rx_parse(const struct sk_buff *skb,
-				struct icmp_ep_rx *rx)
+static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
+						   struct icmp_ep_rx *rx)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct icmphdr *h;
 	const struct rtable *rt;
+	const struct icmphdr *h;
 	struct icmphdr buf;
 
-	if (iph->protocol != IPPROTO_ICMP)
-		return false;
-	/* icmp_rcv() refuses replies and errors sent to broadcast/multicast. */
-	rt = skb_rtable(skb);
-	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
-		return false;
+	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
+		return ICMP_EP_RX_IGNORE;
 
 	rx->offset = ip_hdrlen(skb);
 	h = skb_header_pointer(skb, skb_network_offset(skb) + rx->offset,
 			       sizeof(buf), &buf);
 	if (!h)
-		return false;
+		return ICMP_EP_RX_MALFORMED;
 
 	rx->type = h->type;
 	rx->code = h->code;
 	rx->info = 0;
-	rx->dif = inet_iif(skb);
-	rx->sdif = inet_sdif(skb);
-
 	switch (h->type) {
 	case ICMP_ECHOREPLY:
 	case ICMP_EXT_ECHOREPLY:
 		rx->error = false;
-		rx->ident = ntohs(h->un.echo.id);
-		return true;
+		break;
 	case ICMP_DEST_UNREACH:
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_REDIRECT:
 	case ICMP_TIME_EXCEEDED:
 	case ICMP_PARAMETERPROB:
 		rx->error = true;
-		return icmp_ep_v4_rx_parse_error(skb, h, rx);
+		break;
+	default:
+		return ICMP_EP_RX_IGNORE;
 	}
-	return false;
+
+	/* icmp_rcv() refuses replies and errors sent to broadcast/multicast. */
+	rt = skb_rtable(skb);
+	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+		return ICMP_EP_RX_FILTERED;
+
+	rx->dif = inet_iif(skb);
+	rx->sdif = inet_sdif(skb);
+	if (rx->error)
+		return icmp_ep_v4_rx_parse_error(skb, h, rx);
+	rx->ident = ntohs(h->un.echo.id);
+	return ICMP_EP_RX_MATCH;
 }
 
 static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
@@ -1251,6 +1272,24 @@ static void icmp_ep_v4_fill_error(struct sock *sk, struct sk_buff *skb,
 				      icmp_hdr(skb)->un.reserved[1] * 4);
 }
 
+static void icmp_ep_v4_seq_header(struct seq_file *seq)
+{
+	seq_setwidth(seq, 127);
+	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops");
+	seq_pad(seq, '\n');
+}
+
+static void icmp_ep_v4_seq_addrs(struct seq_file *seq, struct sock *sk,
+				 int slot)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	seq_setwidth(seq, 127);
+	seq_printf(seq, "%5d: %08X:%04X %08X:%04X", slot,
+		   inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   inet->inet_daddr, ntohs(inet->inet_dport));
+}
+
 static const struct icmp_ep_af icmp_ep_inet = {
 	.index = ICMP_EP_AF_INET,
 	.check_bind = icmp_ep_v4_check_bind,
@@ -1265,6 +1304,8 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.err_convert = icmp_ep_v4_err_convert,
 	.recverr = icmp_ep_v4_recverr,
 	.fill_error = icmp_ep_v4_fill_error,
+	.seq_header = icmp_ep_v4_seq_header,
+	.seq_addrs = icmp_ep_v4_seq_addrs,
 };
 
 /* IPv6 */
@@ -1495,9 +1536,10 @@ static int icmp_ep_v6_peer_name(struct sock *sk, struct sockaddr *uaddr)
 
 /*
  * Offset from the network header of the ICMPv6 header in the IPv6 packet
- * whose header sits at @nhoff, or -1.  An outer fragment is not ours:
- * nf_defrag_ipv6 reassembles our replies before LOCAL_IN (see
- * icmp_ep_want_defrag6()).  A quoted one is taken as icmpv6_notify() does.
+ * whose header sits at @nhoff; -ENOENT if it carries no ICMPv6, -EINVAL if
+ * it is cut short.  An outer fragment is not ours: nf_defrag_ipv6
+ * reassembles our replies before LOCAL_IN (see icmp_ep_want_defrag6()).  A
+ * quoted one is taken as icmpv6_notify() takes it.
  */
 static int icmp_ep_v6_icmp_offset(const struct sk_buff *skb, int nhoff,
 				  bool outer)
@@ -1511,22 +1553,23 @@ static int icmp_ep_v6_icmp_offset(const struct sk_buff *skb, int nhoff,
 
 	ip6 = skb_header_pointer(skb, start, sizeof(buf), &buf);
 	if (!ip6)
-		return -1;
+		return -EINVAL;
 	nexthdr = ip6->nexthdr;
 	offset = start + sizeof(*ip6);
 	if (nexthdr != IPPROTO_ICMPV6) {
 		if (!ipv6_ext_hdr(nexthdr))
-			return -1;
+			return -ENOENT;
 		offset = ipv6_skip_exthdr(skb, offset, &nexthdr, &frag_off);
-		if (offset < 0 || nexthdr != IPPROTO_ICMPV6 ||
-		    (outer && frag_off))
-			return -1;
+		if (offset < 0)
+			return -EINVAL;
+		if (nexthdr != IPPROTO_ICMPV6 || (outer && frag_off))
+			return -ENOENT;
 	}
 	return offset - skb_network_offset(skb);
 }
 
-static bool icmp_ep_v6_rx_parse(const struct sk_buff *skb,
-				struct icmp_ep_rx *rx)
+static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
+						   struct icmp_ep_rx *rx)
 {
 	const struct icmp6hdr *h, *echo;
 	struct icmp6hdr buf, echo_buf;
@@ -1534,15 +1577,16 @@ static bool icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 
 	offset = icmp_ep_v6_icmp_offset(skb, 0, true);
 	if (offset < 0)
-		return false;
+		return ICMP_EP_RX_IGNORE;
 	h = skb_header_pointer(skb, skb_network_offset(skb) + offset,
 			       sizeof(buf), &buf);
 	if (!h)
-		return false;
+		return ICMP_EP_RX_MALFORMED;
 
 	rx->offset = offset;
 	rx->type = h->icmp6_type;
 	rx->code = h->icmp6_code;
+	rx->info = 0;
 	rx->dif = inet6_iif(skb);
 	rx->sdif = inet6_sdif(skb);
 
@@ -1551,31 +1595,34 @@ static bool icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 	case ICMPV6_EXT_ECHO_REPLY:
 		rx->error = false;
 		rx->ident = ntohs(h->icmp6_identifier);
-		return true;
+		return ICMP_EP_RX_MATCH;
 	case ICMPV6_DEST_UNREACH:
 	case ICMPV6_PKT_TOOBIG:
 	case ICMPV6_TIME_EXCEED:
 	case ICMPV6_PARAMPROB:
 		break;
 	default:
-		return false;
+		return ICMP_EP_RX_IGNORE;
 	}
 
-	/* As icmpv6_notify() and icmpv6_err(): a plain echo request only. */
 	rx->error = true;
 	rx->info = ntohl(h->icmp6_mtu);
 	rx->inner = offset + sizeof(*h);
 	quote = icmp_ep_v6_icmp_offset(skb, rx->inner, false);
 	if (quote < 0)
-		return false;
+		return quote == -ENOENT ? ICMP_EP_RX_IGNORE :
+					  ICMP_EP_RX_MALFORMED;
 	echo = skb_header_pointer(skb, skb_network_offset(skb) + quote,
 				  sizeof(echo_buf), &echo_buf);
-	if (!echo || echo->icmp6_type != ICMPV6_ECHO_REQUEST ||
+	if (!echo)
+		return ICMP_EP_RX_MALFORMED;
+	/* As icmpv6_err(): a plain echo request only. */
+	if (echo->icmp6_type != ICMPV6_ECHO_REQUEST ||
 	    icmp_ep_echo_check(AF_INET6, echo))
-		return false;
+		return ICMP_EP_RX_IGNORE;
 	rx->quote = quote;
 	rx->ident = ntohs(echo->icmp6_identifier);
-	return true;
+	return ICMP_EP_RX_MATCH;
 }
 
 static bool icmp_ep_v6_rx_daddr_match(const struct sock *sk,
@@ -1612,6 +1659,26 @@ static void icmp_ep_v6_fill_error(struct sock *sk, struct sk_buff *skb,
 				      icmp6_hdr(skb)->icmp6_datagram_len * 8);
 }
 
+static void icmp_ep_v6_seq_header(struct seq_file *seq)
+{
+	seq_puts(seq, IPV6_SEQ_DGRAM_HEADER);
+}
+
+static void icmp_ep_v6_seq_addrs(struct seq_file *seq, struct sock *sk,
+				 int slot)
+{
+	const struct in6_addr *src = &sk->sk_v6_rcv_saddr;
+	const struct in6_addr *dst = &sk->sk_v6_daddr;
+	struct inet_sock *inet = inet_sk(sk);
+
+	seq_printf(seq, "%5d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X",
+		   slot, src->s6_addr32[0], src->s6_addr32[1],
+		   src->s6_addr32[2], src->s6_addr32[3],
+		   ntohs(inet->inet_sport), dst->s6_addr32[0],
+		   dst->s6_addr32[1], dst->s6_addr32[2], dst->s6_addr32[3],
+		   ntohs(inet->inet_dport));
+}
+
 static const struct icmp_ep_af icmp_ep_inet6 = {
 	.index = ICMP_EP_AF_INET6,
 	.check_bind = icmp_ep_v6_check_bind,
@@ -1626,12 +1693,15 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.err_convert = icmp_ep_v6_err_convert,
 	.recverr = icmp_ep_v6_recverr,
 	.fill_error = icmp_ep_v6_fill_error,
+	.seq_header = icmp_ep_v6_seq_header,
+	.seq_addrs = icmp_ep_v6_seq_addrs,
 };
 
 /* The receive hook */
 
-static void icmp_ep_rcv_reply(struct sock *sk, struct sk_buff *skb,
-			      const struct icmp_ep_rx *rx)
+static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
+					   struct sk_buff *skb,
+					   const struct icmp_ep_rx *rx)
 {
 	enum skb_drop_reason reason;
 	struct sk_buff *clone;
@@ -1640,12 +1710,15 @@ static void icmp_ep_rcv_reply(struct sock *sk, struct sk_buff *skb,
 	if (!clone || !pskb_pull(clone, skb_network_offset(clone) + rx->offset)) {
 		kfree_skb(clone);
 		atomic_inc(&sk->sk_drops);
-		return;
+		return ICMP_EP_STAT_DROP_QUEUE_FULL;
 	}
 	skb_reset_transport_header(clone);
 
-	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0)
+	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0) {
 		kfree_skb_reason(clone, reason);
+		return ICMP_EP_STAT_DROP_QUEUE_FULL;
+	}
+	return ICMP_EP_STAT_REPLIES_DELIVERED;
 }
 
 /*
@@ -1653,26 +1726,31 @@ static void icmp_ep_rcv_reply(struct sock *sk, struct sk_buff *skb,
  * IPV6_RECVERR, and sk_err in any case, unless the socket asked for neither
  * and the error is soft or the socket unconnected.
  */
-static void icmp_ep_rcv_error(struct sock *sk, const struct icmp_ep_af *af,
-			      struct sk_buff *skb, const struct icmp_ep_rx *rx)
+static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
+					   const struct icmp_ep_af *af,
+					   struct sk_buff *skb,
+					   const struct icmp_ep_rx *rx)
 {
+	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
 	struct sock_exterr_skb *serr;
 	struct sk_buff *clone;
 	int err, harderr;
 
 	clone = skb_clone(skb, GFP_ATOMIC);
 	if (!clone)
-		return;
+		return stat;
 	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
 	/* The kernel's PMTU and redirect helpers read the quoted header. */
 	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner))
 		goto out;
 
+	stat = ICMP_EP_STAT_ERRORS_DELIVERED;
 	harderr = af->err_convert(sk, clone, rx, &err);
 	if (harderr < 0)
 		goto out;
 
 	if (af->recverr(sk)) {
+		stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
 		if (!pskb_pull(clone, rx->quote - rx->inner))
 			goto out;
 		serr = SKB_EXT_ERR(clone);
@@ -1685,8 +1763,10 @@ static void icmp_ep_rcv_error(struct sock *sk, const struct icmp_ep_af *af,
 		serr->opt_stats = 0;
 		af->fill_error(sk, clone, rx, serr);
 		skb_reset_transport_header(clone);
-		if (!sock_queue_err_skb(sk, clone))
-			clone = NULL;
+		if (sock_queue_err_skb(sk, clone))
+			goto out;
+		clone = NULL;
+		stat = ICMP_EP_STAT_ERRORS_DELIVERED;
 	} else if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
 		goto out;
 	}
@@ -1695,6 +1775,7 @@ static void icmp_ep_rcv_error(struct sock *sk, const struct icmp_ep_af *af,
 	sk_error_report(sk);
 out:
 	kfree_skb(clone);
+	return stat;
 }
 
 /*
@@ -1706,25 +1787,38 @@ static unsigned int icmp_ep_nf_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	const struct icmp_ep_af *af = priv;
+	enum icmp_ep_rx_verdict verdict;
+	struct icmp_ep_table *t;
 	struct icmp_ep_rx rx;
 	struct sock *sk;
 
-	if (!af->rx_parse(skb, &rx))
+	verdict = af->rx_parse(skb, &rx);
+	if (verdict == ICMP_EP_RX_IGNORE)
 		return NF_ACCEPT;
 
-	sk = icmp_ep_lookup(state->net, af, skb, &rx);
-	if (!sk)
+	t = icmp_ep_table(state->net, af->index);
+	if (verdict != ICMP_EP_RX_MATCH) {
+		icmp_ep_count(t, verdict == ICMP_EP_RX_MALFORMED ?
+				 ICMP_EP_STAT_DROP_MALFORMED :
+				 ICMP_EP_STAT_DROP_FILTERED);
 		return NF_ACCEPT;
+	}
+
+	sk = icmp_ep_lookup(t, state->net, af, skb, &rx);
+	if (!sk) {
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_NO_SOCKET);
+		return NF_ACCEPT;
+	}
 
 	/* A bad checksum is left for icmp_rcv() to count. */
 	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + rx.offset,
-			sk->sk_protocol, state->pf))
+			sk->sk_protocol, state->pf)) {
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
 		return NF_ACCEPT;
+	}
 
-	if (rx.error)
-		icmp_ep_rcv_error(sk, af, skb, &rx);
-	else
-		icmp_ep_rcv_reply(sk, skb, &rx);
+	icmp_ep_count(t, rx.error ? icmp_ep_rcv_error(sk, af, skb, &rx) :
+				    icmp_ep_rcv_reply(sk, skb, &rx));
 	return NF_ACCEPT;
 }
 
@@ -1753,11 +1847,11 @@ static const struct nf_hook_ops icmp_ep_nf_ops[] = {
  * @rx: filled in when the packet is for a ping socket
  *
  * Context: Any context.
- * Return: true for an echo reply, or an ICMP error quoting an echo request,
- * that a ping socket would see; false for anything else.
+ * Return: %ICMP_EP_RX_MATCH for an echo reply, or an ICMP error quoting an
+ * echo request, that a ping socket would see; why not, otherwise.
  */
-bool icmp_ep_rx_parse(int family, const struct sk_buff *skb,
-		      struct icmp_ep_rx *rx)
+enum icmp_ep_rx_verdict icmp_ep_rx_parse(int family, const struct sk_buff *skb,
+					 struct icmp_ep_rx *rx)
 {
 	return icmp_ep_af_of(family)->rx_parse(skb, rx);
 }
@@ -1899,42 +1993,196 @@ static struct inet_protosw icmp_ep6_protosw = {
 	.ops = &icmp_ep6_ops,
 };
 
+/* /proc/net/icmp_ep, /proc/net/icmp_ep6 and /proc/net/stat/icmp_ep */
+
+struct icmp_ep_iter {
+	struct seq_net_private p;	/* must be first */
+	struct rhashtable_iter hti;
+	int slot;
+};
+
+static const struct icmp_ep_af *icmp_ep_seq_af(struct seq_file *seq)
+{
+	return pde_data(file_inode(seq->file));
+}
+
+static void *icmp_ep_seq_next_sock(struct seq_file *seq)
+{
+	struct icmp_ep_iter *it = seq->private;
+	struct icmp_ep_sock *ep;
+
+	do {
+		ep = rhashtable_walk_next(&it->hti);
+	} while (PTR_ERR(ep) == -EAGAIN);
+	if (IS_ERR(ep))
+		return NULL;
+	it->slot++;
+	return ep;
+}
+
+static void *icmp_ep_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	struct icmp_ep_table *t = icmp_ep_table(seq_file_net(seq),
+						icmp_ep_seq_af(seq)->index);
+	struct icmp_ep_iter *it = seq->private;
+	void *v = SEQ_START_TOKEN;
+	loff_t n;
+
+	rhltable_walk_enter(&t->socks, &it->hti);
+	rhashtable_walk_start(&it->hti);
+	it->slot = -1;
+	for (n = *pos; n && v; n--)
+		v = icmp_ep_seq_next_sock(seq);
+	return v;
+}
+
+static void *icmp_ep_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return icmp_ep_seq_next_sock(seq);
+}
+
+static void icmp_ep_seq_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	struct icmp_ep_iter *it = seq->private;
+
+	rhashtable_walk_stop(&it->hti);
+	rhashtable_walk_exit(&it->hti);
+}
+
+/* The columns of /proc/net/icmp and /proc/net/icmp6. */
+static int icmp_ep_seq_show(struct seq_file *seq, void *v)
+{
+	const struct icmp_ep_af *af = icmp_ep_seq_af(seq);
+	struct icmp_ep_iter *it = seq->private;
+	struct sock *sk = v;
+
+	if (v == SEQ_START_TOKEN) {
+		af->seq_header(seq);
+		return 0;
+	}
+	af->seq_addrs(seq, sk, it->slot);
+	seq_printf(seq, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u",
+		   sk->sk_state, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
+		   0, 0L, 0,
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)), 0,
+		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   atomic_read(&sk->sk_drops));
+	seq_pad(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations icmp_ep_seq_ops = {
+	.start = icmp_ep_seq_start,
+	.next = icmp_ep_seq_next,
+	.stop = icmp_ep_seq_stop,
+	.show = icmp_ep_seq_show,
+};
+
+static const char * const icmp_ep_stat_names[ICMP_EP_NR_STATS] = {
+	[ICMP_EP_STAT_ECHO_SENT] = "echo_sent",
+	[ICMP_EP_STAT_REPLIES_DELIVERED] = "replies_delivered",
+	[ICMP_EP_STAT_ERRORS_DELIVERED] = "errors_delivered",
+	[ICMP_EP_STAT_DROP_NO_SOCKET] = "drop_no_socket",
+	[ICMP_EP_STAT_DROP_BAD_CHECKSUM] = "drop_bad_checksum",
+	[ICMP_EP_STAT_DROP_QUEUE_FULL] = "drop_queue_full",
+	[ICMP_EP_STAT_DROP_MALFORMED] = "drop_malformed",
+	[ICMP_EP_STAT_DROP_FILTERED] = "drop_filtered",
+};
+
+static int icmp_ep_stat_show(struct seq_file *seq, void *v)
+{
+	static const char * const prefix[ICMP_EP_NR_AF] = { "ipv4", "ipv6" };
+	struct net *net = seq_file_single_net(seq);
+	int i, stat, cpu;
+
+	for (i = 0; i < ICMP_EP_NR_AF; i++) {
+		struct icmp_ep_table *t = icmp_ep_table(net, i);
+
+		for (stat = 0; stat < ICMP_EP_NR_STATS; stat++) {
+			unsigned long sum = 0;
+
+			for_each_possible_cpu(cpu)
+				sum += per_cpu_ptr(t->stats, cpu)->count[stat];
+			seq_printf(seq, "%s_%s %lu\n", prefix[i],
+				   icmp_ep_stat_names[stat], sum);
+		}
+	}
+	return 0;
+}
+
 /* Per-namespace state */
+
+static void icmp_ep_table_free(struct icmp_ep_table *t)
+{
+	free_percpu(t->stats);
+	rhltable_destroy(&t->socks);
+	kvfree(t);
+}
+
+static struct icmp_ep_table *icmp_ep_table_alloc(void)
+{
+	struct icmp_ep_table *t;
+
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->stats = alloc_percpu(struct icmp_ep_stats);
+	if (!t->stats)
+		goto err_table;
+	if (rhltable_init(&t->socks, &icmp_ep_rht_params))
+		goto err_stats;
+	spin_lock_init(&t->lock);
+	icmp_ep_idents_init(&t->idents);
+	return t;
+
+err_stats:
+	free_percpu(t->stats);
+err_table:
+	kvfree(t);
+	return NULL;
+}
 
 static int __net_init icmp_ep_net_init(struct net *net)
 {
 	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
-	int i, err;
+	int i, err = -ENOMEM;
 
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {
-		struct icmp_ep_table *t;
-
-		t = kvzalloc(sizeof(*t), GFP_KERNEL);
-		if (!t) {
-			err = -ENOMEM;
+		en->tables[i] = icmp_ep_table_alloc();
+		if (!en->tables[i])
 			goto err_tables;
-		}
-		err = rhltable_init(&t->socks, &icmp_ep_rht_params);
-		if (err) {
-			kvfree(t);
-			goto err_tables;
-		}
-		spin_lock_init(&t->lock);
-		icmp_ep_idents_init(&t->idents);
-		en->tables[i] = t;
 	}
+
+	if (!proc_create_net_data("icmp_ep", 0444, net->proc_net,
+				  &icmp_ep_seq_ops, sizeof(struct icmp_ep_iter),
+				  (void *)&icmp_ep_inet))
+		goto err_tables;
+	if (!proc_create_net_data("icmp_ep6", 0444, net->proc_net,
+				  &icmp_ep_seq_ops, sizeof(struct icmp_ep_iter),
+				  (void *)&icmp_ep_inet6))
+		goto err_proc;
+	if (!proc_create_net_single("icmp_ep", 0444, net->proc_net_stat,
+				    icmp_ep_stat_show, NULL))
+		goto err_proc6;
 
 	err = nf_register_net_hooks(net, icmp_ep_nf_ops,
 				    ARRAY_SIZE(icmp_ep_nf_ops));
 	if (err)
-		goto err_tables;
+		goto err_stat;
 	return 0;
 
+err_stat:
+	remove_proc_entry("icmp_ep", net->proc_net_stat);
+err_proc6:
+	remove_proc_entry("icmp_ep6", net->proc_net);
+err_proc:
+	remove_proc_entry("icmp_ep", net->proc_net);
 err_tables:
-	while (i--) {
-		rhltable_destroy(&en->tables[i]->socks);
-		kvfree(en->tables[i]);
-	}
+	while (i--)
+		icmp_ep_table_free(en->tables[i]);
 	return err;
 }
 
@@ -1950,14 +2198,16 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
 	int i;
 
+	remove_proc_entry("icmp_ep", net->proc_net_stat);
+	remove_proc_entry("icmp_ep6", net->proc_net);
+	remove_proc_entry("icmp_ep", net->proc_net);
 	if (en->defrag6)
 		nf_defrag_ipv6_disable(net);
 
 	/* Every socket holds its netns, so none can be left. */
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {
 		WARN_ON_ONCE(en->tables[i]->idents.nr_used != 1);
-		rhltable_destroy(&en->tables[i]->socks);
-		kvfree(en->tables[i]);
+		icmp_ep_table_free(en->tables[i]);
 	}
 }
 

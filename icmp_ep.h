@@ -48,15 +48,63 @@ struct icmp_ep_idents {
 };
 
 /**
+ * enum icmp_ep_stat - what became of the packets icmp_ep looked at
+ * @ICMP_EP_STAT_ECHO_SENT: echo requests sent
+ * @ICMP_EP_STAT_REPLIES_DELIVERED: echo replies queued on a socket
+ * @ICMP_EP_STAT_ERRORS_DELIVERED: ICMP errors handed to a socket
+ * @ICMP_EP_STAT_DROP_NO_SOCKET: replies and errors for no socket of ours
+ * @ICMP_EP_STAT_DROP_BAD_CHECKSUM: replies and errors with a bad checksum
+ * @ICMP_EP_STAT_DROP_QUEUE_FULL: replies and errors a full queue refused
+ * @ICMP_EP_STAT_DROP_MALFORMED: truncated or garbled replies and errors
+ * @ICMP_EP_STAT_DROP_FILTERED: errors the kernel does not report to sockets
+ * @ICMP_EP_NR_STATS: number of counters
+ */
+enum icmp_ep_stat {
+	ICMP_EP_STAT_ECHO_SENT,
+	ICMP_EP_STAT_REPLIES_DELIVERED,
+	ICMP_EP_STAT_ERRORS_DELIVERED,
+	ICMP_EP_STAT_DROP_NO_SOCKET,
+	ICMP_EP_STAT_DROP_BAD_CHECKSUM,
+	ICMP_EP_STAT_DROP_QUEUE_FULL,
+	ICMP_EP_STAT_DROP_MALFORMED,
+	ICMP_EP_STAT_DROP_FILTERED,
+	ICMP_EP_NR_STATS,
+};
+
+/**
+ * struct icmp_ep_stats - per-CPU counters of one family in one netns
+ * @count: indexed by &enum icmp_ep_stat
+ */
+struct icmp_ep_stats {
+	unsigned long count[ICMP_EP_NR_STATS];
+};
+
+/**
  * struct icmp_ep_table - the sockets of one family in one netns
  * @socks: sockets keyed by ident; read under RCU, written under @lock
  * @lock: serialises every change to @socks and @idents
+ * @stats: what happened to this family's packets
  * @idents: the idents held by the sockets in @socks
  */
 struct icmp_ep_table {
 	struct rhltable socks;
 	spinlock_t lock; /* writers of @socks and @idents */
+	struct icmp_ep_stats __percpu *stats;
 	struct icmp_ep_idents idents;
+};
+
+/**
+ * enum icmp_ep_rx_verdict - what the receive hook makes of a packet
+ * @ICMP_EP_RX_IGNORE: not an echo reply, nor an error about an echo request
+ * @ICMP_EP_RX_MATCH: a reply or error for the socket holding &icmp_ep_rx.ident
+ * @ICMP_EP_RX_MALFORMED: an ICMP reply or error too short or garbled to use
+ * @ICMP_EP_RX_FILTERED: an error the kernel would not report to a socket
+ */
+enum icmp_ep_rx_verdict {
+	ICMP_EP_RX_IGNORE,
+	ICMP_EP_RX_MATCH,
+	ICMP_EP_RX_MALFORMED,
+	ICMP_EP_RX_FILTERED,
 };
 
 /**
@@ -121,8 +169,8 @@ void icmp_ep_ident_release(struct icmp_ep_idents *ids, u16 ident);
 int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint);
 
 int icmp_ep_echo_check(int family, const void *hdr);
-bool icmp_ep_rx_parse(int family, const struct sk_buff *skb,
-		      struct icmp_ep_rx *rx);
+enum icmp_ep_rx_verdict icmp_ep_rx_parse(int family, const struct sk_buff *skb,
+					 struct icmp_ep_rx *rx);
 unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 				struct sk_buff *skb);
 bool icmp_ep_state_change_valid(enum icmp_ep_state from,

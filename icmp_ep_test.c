@@ -819,7 +819,8 @@ static void parse_v4_echo_reply(struct kunit *test)
 					     sizeof(echo), false);
 	struct icmp_ep_rx rx;
 
-	KUNIT_EXPECT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_FALSE(test, rx.error);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct iphdr));
@@ -833,12 +834,14 @@ static void parse_v4_ignores_requests_and_udp(struct kunit *test)
 	struct icmp_ep_rx rx;
 
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 
 	echo.type = ICMP_ECHOREPLY;
 	skb = test_v4_packet(test, IPPROTO_UDP, &echo, sizeof(echo), false);
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 }
 
@@ -849,7 +852,8 @@ static void parse_v4_truncated_header(struct kunit *test)
 					     false);
 	struct icmp_ep_rx rx;
 
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MALFORMED);
 	kfree_skb(skb);
 }
 
@@ -862,7 +866,8 @@ static void parse_v4_unreachable(struct kunit *test)
 	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH,
 			   ICMP_ECHO, TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_ASSERT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_TRUE(test, rx.error);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	KUNIT_EXPECT_EQ(test, rx.type, ICMP_DEST_UNREACH);
@@ -882,7 +887,8 @@ static void parse_v4_frag_needed_carries_mtu(struct kunit *test)
 			   TEST_IDENT);
 	e.icmp.un.frag.mtu = htons(1280);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_ASSERT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_EQ(test, rx.info, 1280U);
 	kfree_skb(skb);
 }
@@ -896,7 +902,8 @@ static void parse_v4_parameter_problem_pointer(struct kunit *test)
 	test_v4_error_init(&e, ICMP_PARAMETERPROB, 0, ICMP_ECHO, TEST_IDENT);
 	e.icmp.un.gateway = htonl(12 << 24);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_ASSERT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_EQ(test, rx.info, 12U);
 	kfree_skb(skb);
 }
@@ -911,28 +918,32 @@ static void parse_v4_rejects_bad_errors(struct kunit *test)
 	test_v4_error_init(&e, ICMP_DEST_UNREACH, NR_ICMP_UNREACH + 1,
 			   ICMP_ECHO, TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_FILTERED);
 	kfree_skb(skb);
 
 	/* Quoting an echo reply: the kernel's, not a ping socket's. */
 	test_v4_error_init(&e, ICMP_DEST_UNREACH, 0, ICMP_ECHOREPLY,
 			   TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 
 	/* Quoting another protocol. */
 	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
 	e.inner.protocol = IPPROTO_UDP;
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 
 	/* A garbled quoted header. */
 	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
 	e.inner.ihl = 3;
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MALFORMED);
 	kfree_skb(skb);
 }
 
@@ -947,9 +958,8 @@ static void parse_v4_truncated_quote(struct kunit *test)
 	/* Every length short of the quoted echo header must be refused. */
 	for (len = sizeof(e.icmp); len < sizeof(e); len++) {
 		skb = test_v4_packet(test, IPPROTO_ICMP, &e, len, false);
-		KUNIT_EXPECT_FALSE_MSG(test,
-				       icmp_ep_rx_parse(AF_INET, skb, &rx),
-				       "length %zu", len);
+		KUNIT_EXPECT_EQ_MSG(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+				    ICMP_EP_RX_MALFORMED, "length %zu", len);
 		kfree_skb(skb);
 	}
 }
@@ -962,7 +972,8 @@ static void parse_v6_echo_reply(struct kunit *test)
 					     &echo, sizeof(echo));
 	struct icmp_ep_rx rx;
 
-	KUNIT_EXPECT_TRUE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_FALSE(test, rx.error);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct ipv6hdr));
@@ -980,7 +991,8 @@ static void parse_v6_behind_extension_header(struct kunit *test)
 					     sizeof(echo));
 	struct icmp_ep_rx rx;
 
-	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_ASSERT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct ipv6hdr) + 8);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	kfree_skb(skb);
@@ -997,7 +1009,8 @@ static void parse_v6_ignores_fragments(struct kunit *test)
 					     sizeof(echo));
 	struct icmp_ep_rx rx;
 
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 }
 
@@ -1011,7 +1024,8 @@ static void parse_v6_packet_too_big(struct kunit *test)
 			   TEST_IDENT);
 	e.icmp.icmp6_mtu = htonl(1280);
 	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
-	KUNIT_ASSERT_TRUE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_ASSERT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+			ICMP_EP_RX_MATCH);
 	KUNIT_EXPECT_TRUE(test, rx.error);
 	KUNIT_EXPECT_EQ(test, rx.info, 1280U);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
@@ -1031,23 +1045,25 @@ static void parse_v6_rejects_bad_errors(struct kunit *test)
 	test_v6_error_init(&e, ICMPV6_DEST_UNREACH, 0,
 			   ICMPV6_EXT_ECHO_REQUEST, TEST_IDENT);
 	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 
 	/* An informational type is no error. */
 	test_v6_error_init(&e, ICMPV6_ECHO_REQUEST, 0, ICMPV6_ECHO_REQUEST,
 			   TEST_IDENT);
 	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
-	KUNIT_EXPECT_FALSE(test, icmp_ep_rx_parse(AF_INET6, skb, &rx));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+			ICMP_EP_RX_IGNORE);
 	kfree_skb(skb);
 
 	test_v6_error_init(&e, ICMPV6_TIME_EXCEED, 0, ICMPV6_ECHO_REQUEST,
 			   TEST_IDENT);
 	for (len = sizeof(e.icmp); len < sizeof(e); len++) {
 		skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, len);
-		KUNIT_EXPECT_FALSE_MSG(test,
-				       icmp_ep_rx_parse(AF_INET6, skb, &rx),
-				       "length %zu", len);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    icmp_ep_rx_parse(AF_INET6, skb, &rx),
+				    ICMP_EP_RX_MALFORMED, "length %zu", len);
 		kfree_skb(skb);
 	}
 }

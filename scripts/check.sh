@@ -86,8 +86,11 @@ step build-stock "$scripts/build-module.sh" "$stock_kdir" "$build/stock"
 if [ -f "$build/stock/icmp_ep.ko" ]; then
 	"$scripts/initramfs.sh" "$build/stock/initramfs.gz" "$build/stock" \
 		"$build/bin" "$release"
-	vm vm-stock "/boot/vmlinuz-$release" "$build/stock/initramfs.gz" 600 2048
+	vm vm-stock "/boot/vmlinuz-$release" "$build/stock/initramfs.gz" 900 2048
+	step install "$scripts/install-check.sh" "$stock_kdir" "$build/stock"
 fi
+step dkms "$scripts/dkms-check.sh" "$release"
+step docs python3 -m docutils --halt=warning "$here/Documentation/icmp_ep.rst" /dev/null
 
 debug_tree=$("$scripts/debug-kernel.sh")
 step build-debug "$scripts/build-module.sh" "$debug_tree" "$build/debug"

@@ -1,0 +1,58 @@
+# Observability: /proc/net/icmp_ep{,6} list our sockets in /proc/net/icmp's
+# columns, /proc/net/stat/icmp_ep counts what happened to the packets, and
+# /proc/net/protocols counts our sockets.
+. /tests/guest/lib.sh
+
+stat() {
+	awk -v k="$1" '$1 == k { print $2 }' /proc/net/stat/icmp_ep
+}
+
+# moved KEY DELTA BEFORE: the counter moved by exactly DELTA.
+moved() {
+	now=$(stat "$1")
+	if [ "$((now - $3))" -eq "$2" ]; then
+		ok "proc/$1+$2"
+	else
+		fail "proc/$1+$2" "moved by $((now - $3))"
+	fi
+}
+
+load_module
+check proc/stat-file-lists-every-counter sh -c \
+	'[ "$(wc -l </proc/net/stat/icmp_ep)" -eq 16 ]'
+
+# A socket in use shows up, with the uid that owns it.
+/tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -i 0.2 127.0.0.1 >/dev/null 2>&1 &
+pid=$!
+/tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -i 0.2 ::1 >/dev/null 2>&1 &
+pid6=$!
+sleep 1
+cat /proc/net/icmp_ep /proc/net/icmp_ep6
+check proc/icmp_ep-lists-socket sh -c \
+	"awk 'NR > 1 && \$8 == $NOBODY' /proc/net/icmp_ep | grep -q ."
+check proc/icmp_ep6-lists-socket sh -c \
+	"awk 'NR > 1 && \$8 == $NOBODY' /proc/net/icmp_ep6 | grep -q ."
+check proc/builtin-table-empty sh -c '[ "$(wc -l </proc/net/icmp)" -eq 1 ]'
+check proc/protocols-count-sockets sh -c \
+	"awk '\$1 == \"ICMP_EP\" && \$3 > 0' /proc/net/protocols | grep -q ."
+kill "$pid" "$pid6"
+wait "$pid" "$pid6"
+check proc/icmp_ep-empty-after-close sh -c \
+	'[ "$(wc -l </proc/net/icmp_ep)" -eq 1 ]'
+
+sent=$(stat ipv4_echo_sent)
+delivered=$(stat ipv4_replies_delivered)
+sent6=$(stat ipv6_echo_sent)
+delivered6=$(stat ipv6_replies_delivered)
+as_nobody /usr/bin/ping -q -c 3 -i 0.2 127.0.0.1 >/dev/null
+as_nobody /usr/bin/ping -q -c 3 -i 0.2 ::1 >/dev/null
+moved ipv4_echo_sent 3 "$sent"
+moved ipv4_replies_delivered 3 "$delivered"
+moved ipv6_echo_sent 3 "$sent6"
+moved ipv6_replies_delivered 3 "$delivered6"
+
+# busybox ping uses a raw socket: its replies are for no socket of ours.
+nosock=$(stat ipv4_drop_no_socket)
+/bin/busybox ping -q -c 2 127.0.0.1 >/dev/null
+moved ipv4_drop_no_socket 2 "$nosock"
+unload_module
