@@ -69,3 +69,35 @@ ping_via_module() {
 	done
 	wait "$pid"
 }
+
+# judge NAME EXPECTED BUILTIN_OUT ICMP_EP_OUT: a differential case passes
+# when icmp_ep's output says EXPECTED and matches the built-in's exactly.
+judge() {
+	cat "$4"
+	if ! grep -qF "$2" "$4"; then
+		fail "$1" "expected '$2'"
+	elif ! diff "$3" "$4"; then
+		fail "$1" "differs from the built-in (diff above)"
+	else
+		ok "$1"
+	fi
+}
+
+# wait_module_busy: until a socket of ours exists, for up to 5 s.
+wait_module_busy() {
+	tries=0
+	while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+}
+
+# for_each_impl RUN: "RUN builtin" with the built-in ping sockets serving,
+# then "RUN icmp_ep" with the module loaded.
+for_each_impl() {
+	unload_module
+	"$1" builtin
+	load_module
+	"$1" icmp_ep
+	unload_module
+}

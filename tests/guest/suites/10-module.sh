@@ -14,11 +14,7 @@ load_module
 /tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -c 50 -i 0.2 127.0.0.1 \
 	>/dev/null 2>&1 &
 pid=$!
-tries=0
-while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+wait_module_busy
 check module/rmmod-busy-while-socket-open sh -c '! rmmod icmp_ep 2>/dev/null'
 kill "$pid"
 wait "$pid"
@@ -34,11 +30,7 @@ unshare -n sh -c '
 	exec /tests/bin/runas 65534 65534 /usr/bin/ping -q -i 0.2 127.0.0.1
 ' >/dev/null 2>&1 &
 pid=$!
-tries=0
-while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+wait_module_busy
 check module/socket-in-dying-netns sh -c "[ $(cat /sys/module/icmp_ep/refcnt) -gt 0 ]"
 kill "$pid"
 wait "$pid"

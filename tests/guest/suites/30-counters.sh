@@ -20,19 +20,16 @@ deltas() {
 	     $2 != before[$1] { print $1, $2 - before[$1] }' "$1" "$2" | sort
 }
 
+# measure IMPL: the deltas of three pings per family, in /tmp/IMPL.deltas
 measure() {
 	counters >/tmp/before
 	as_nobody /usr/bin/ping -q -c 3 -i 0.2 127.0.0.1 >/dev/null 2>&1
 	as_nobody /usr/bin/ping -q -c 3 -i 0.2 ::1 >/dev/null 2>&1
 	counters >/tmp/after
-	deltas /tmp/before /tmp/after
+	deltas /tmp/before /tmp/after >"/tmp/$1.deltas"
 }
 
-unload_module
-measure >/tmp/builtin.deltas
-load_module
-measure >/tmp/icmp_ep.deltas
-unload_module
+for_each_impl measure
 
 for key in Icmp.InEchoReps Icmp.OutEchos Icmp6InEchoReplies Icmp6OutEchos; do
 	if grep -q "^$key 3$" /tmp/icmp_ep.deltas; then

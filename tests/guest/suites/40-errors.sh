@@ -50,21 +50,11 @@ run() {
 	topo_down
 }
 
-unload_module
-run builtin
-load_module
-run icmp_ep
-unload_module
+for_each_impl run
 
 echo "$cases" | while IFS='|' read -r name expect cmd; do
 	[ -n "$name" ] || continue
 	echo "--- $name: $cmd"
-	cat "/tmp/errors.icmp_ep/$name"
-	if ! grep -qF "$expect" "/tmp/errors.icmp_ep/$name"; then
-		fail "errors/$name" "expected '$expect'"
-	elif ! diff "/tmp/errors.builtin/$name" "/tmp/errors.icmp_ep/$name"; then
-		fail "errors/$name" "output differs from the built-in (diff above)"
-	else
-		ok "errors/$name"
-	fi
+	judge "errors/$name" "$expect" "/tmp/errors.builtin/$name" \
+		"/tmp/errors.icmp_ep/$name"
 done

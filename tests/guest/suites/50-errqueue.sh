@@ -71,23 +71,13 @@ run() {
 	topo_down
 }
 
-unload_module
-run builtin
-load_module
-run icmp_ep
-unload_module
+for_each_impl run
 
 echo "$cases" | while IFS='|' read -r name expect rule args; do
 	[ -n "$name" ] || continue
 	echo "--- $name: [$rule] errq $args"
-	cat "/tmp/errq.icmp_ep/$name"
-	if ! grep -qF "$expect" "/tmp/errq.icmp_ep/$name"; then
-		fail "errqueue/$name" "expected '$expect'"
-	elif ! diff "/tmp/errq.builtin/$name" "/tmp/errq.icmp_ep/$name"; then
-		fail "errqueue/$name" "differs from the built-in (diff above)"
-	else
-		ok "errqueue/$name"
-	fi
+	judge "errqueue/$name" "$expect" "/tmp/errq.builtin/$name" \
+		"/tmp/errq.icmp_ep/$name"
 done
 
 echo "--- conntrack"

@@ -26,7 +26,8 @@ check proc/stat-file-lists-every-counter sh -c \
 pid=$!
 /tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -i 0.2 ::1 >/dev/null 2>&1 &
 pid6=$!
-sleep 1
+wait_module_busy
+sleep 0.5
 cat /proc/net/icmp_ep /proc/net/icmp_ep6
 check proc/icmp_ep-lists-socket sh -c \
 	"awk 'NR > 1 && \$8 == $NOBODY' /proc/net/icmp_ep | grep -q ."
