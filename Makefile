@@ -15,7 +15,7 @@ endif
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all modules clean install check demo
+.PHONY: all modules clean install check demo stress
 
 all: modules
 
@@ -37,3 +37,6 @@ check:
 
 demo:
 	./scripts/demo.sh
+
+stress:
+	./scripts/stress.sh

@@ -77,6 +77,11 @@ struct icmp_ep_net {
 };
 
 static unsigned int icmp_ep_net_id __read_mostly;
+
+static unsigned int max_idents_per_uid;
+module_param(max_idents_per_uid, uint, 0644);
+MODULE_PARM_DESC(max_idents_per_uid,
+		 "Most idents one uid may hold per family in a network namespace (0, the default: no limit, as with the built-in sockets)");
 static DEFINE_MUTEX(icmp_ep_defrag6_mutex);
 
 /* One send in progress: the validated echo header and the running checksum. */
@@ -128,6 +133,20 @@ static const struct icmp_ep_af *icmp_ep_af(const struct sock *sk)
 {
 	return icmp_ep_af_of(sk->sk_family);
 }
+
+/* How many idents one uid holds in a table, while it holds any. */
+struct icmp_ep_uid {
+	struct rhash_head node;
+	kuid_t uid;
+	unsigned int idents;
+};
+
+static const struct rhashtable_params icmp_ep_uid_params = {
+	.key_len = sizeof_field(struct icmp_ep_uid, uid),
+	.key_offset = offsetof(struct icmp_ep_uid, uid),
+	.head_offset = offsetof(struct icmp_ep_uid, node),
+	.automatic_shrinking = true,
+};
 
 static const struct rhashtable_params icmp_ep_rht_params = {
 	.key_len = sizeof_field(struct sock_common, skc_num),
@@ -319,6 +338,48 @@ static bool icmp_ep_ident_shareable(struct icmp_ep_table *t,
 	return shareable;
 }
 
+/* Count one more ident for @uid, unless max_idents_per_uid says no. */
+static int icmp_ep_uid_charge(struct icmp_ep_table *t, kuid_t uid)
+{
+	unsigned int max = READ_ONCE(max_idents_per_uid);
+	struct icmp_ep_uid *u;
+	int err;
+
+	lockdep_assert_held(&t->lock);
+
+	u = rhashtable_lookup_fast(&t->uids, &uid, icmp_ep_uid_params);
+	if (u) {
+		if (max && u->idents >= max)
+			return -EAGAIN;
+		u->idents++;
+		return 0;
+	}
+
+	u = kzalloc(sizeof(*u), GFP_ATOMIC);
+	if (!u)
+		return -ENOMEM;
+	u->uid = uid;
+	u->idents = 1;
+	err = rhashtable_insert_fast(&t->uids, &u->node, icmp_ep_uid_params);
+	if (err)
+		kfree(u);
+	return err;
+}
+
+static void icmp_ep_uid_uncharge(struct icmp_ep_table *t, kuid_t uid)
+{
+	struct icmp_ep_uid *u;
+
+	lockdep_assert_held(&t->lock);
+
+	u = rhashtable_lookup_fast(&t->uids, &uid, icmp_ep_uid_params);
+	if (WARN_ON_ONCE(!u) || --u->idents)
+		return;
+	rhashtable_remove_fast(&t->uids, &u->node, icmp_ep_uid_params);
+	/* Only ever reached under t->lock: no reader can still see it. */
+	kfree(u);
+}
+
 static bool icmp_ep_ident_has_socks(struct icmp_ep_table *t, u16 ident)
 {
 	bool found;
@@ -356,11 +417,16 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 		goto out;
 	}
 
+	err = icmp_ep_uid_charge(t, sk->sk_uid);
+	if (err)
+		goto out;
+
 	inet->inet_num = ident;
 	err = rhltable_insert(&t->socks, &icmp_ep_sk(sk)->node,
 			      icmp_ep_rht_params);
 	if (err) {
 		inet->inet_num = 0;
+		icmp_ep_uid_uncharge(t, sk->sk_uid);
 		goto out;
 	}
 	if (!icmp_ep_ident_in_use(&t->idents, ident))
@@ -390,6 +456,7 @@ static void icmp_ep_unhash(struct sock *sk)
 					     icmp_ep_rht_params));
 		if (!icmp_ep_ident_has_socks(t, ident))
 			icmp_ep_ident_release(&t->idents, ident);
+		icmp_ep_uid_uncharge(t, sk->sk_uid);
 		inet->inet_num = 0;
 		inet->inet_sport = 0;
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
@@ -2118,6 +2185,7 @@ static int icmp_ep_stat_show(struct seq_file *seq, void *v)
 static void icmp_ep_table_free(struct icmp_ep_table *t)
 {
 	free_percpu(t->stats);
+	rhashtable_destroy(&t->uids);
 	rhltable_destroy(&t->socks);
 	kvfree(t);
 }
@@ -2134,10 +2202,14 @@ static struct icmp_ep_table *icmp_ep_table_alloc(void)
 		goto err_table;
 	if (rhltable_init(&t->socks, &icmp_ep_rht_params))
 		goto err_stats;
+	if (rhashtable_init(&t->uids, &icmp_ep_uid_params))
+		goto err_socks;
 	spin_lock_init(&t->lock);
 	icmp_ep_idents_init(&t->idents);
 	return t;
 
+err_socks:
+	rhltable_destroy(&t->socks);
 err_stats:
 	free_percpu(t->stats);
 err_table:

@@ -82,13 +82,15 @@ struct icmp_ep_stats {
 /**
  * struct icmp_ep_table - the sockets of one family in one netns
  * @socks: sockets keyed by ident; read under RCU, written under @lock
- * @lock: serialises every change to @socks and @idents
+ * @lock: serialises every change to @socks, @idents and @uids
+ * @uids: how many idents each uid holds; only used under @lock
  * @stats: what happened to this family's packets
  * @idents: the idents held by the sockets in @socks
  */
 struct icmp_ep_table {
 	struct rhltable socks;
-	spinlock_t lock; /* writers of @socks and @idents */
+	spinlock_t lock; /* writers of @socks and @idents, all of @uids */
+	struct rhashtable uids;
 	struct icmp_ep_stats __percpu *stats;
 	struct icmp_ep_idents idents;
 };

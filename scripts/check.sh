@@ -98,7 +98,7 @@ if [ -f "$build/debug/icmp_ep_test.ko" ]; then
 	"$scripts/initramfs.sh" "$build/debug/initramfs.gz" "$build/debug" \
 		"$build/bin"
 	vm vm-debug "$debug_tree/arch/x86/boot/bzImage" \
-		"$build/debug/initramfs.gz" 1800 2048
+		"$build/debug/initramfs.gz" 2700 2048
 	kunit "$debug_tree" "$build/vm-debug/results.log"
 fi
 

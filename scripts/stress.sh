@@ -1,0 +1,26 @@
+#!/bin/sh
+# `make stress`: the long stress and fuzz runs, on the KASAN/lockdep/
+# kmemleak debug kernel.
+#   STRESS_SECONDS (default 300), FUZZ_CALLS (default 1000000), SEED
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$here/build
+scripts=$here/scripts
+seconds=${STRESS_SECONDS:-300}
+calls=${FUZZ_CALLS:-1000000}
+seed=${SEED:-$(date +%s)}
+
+"$scripts/deps.sh"
+tree=$("$scripts/debug-kernel.sh")
+"$scripts/build-tests.sh" "$build/bin"
+"$scripts/build-module.sh" "$tree" "$build/stress"
+"$scripts/initramfs.sh" "$build/stress/initramfs.gz" "$build/stress" "$build/bin"
+
+echo "stress: $seconds s of churn, $calls fuzz calls, seed $seed"
+ICMP_EP_ARGS="icmp_ep.seconds=$seconds icmp_ep.calls=$calls icmp_ep.seed=$seed" \
+	"$scripts/vm-run.sh" "$tree/arch/x86/boot/bzImage" \
+	"$build/stress/initramfs.gz" "$build/vm-stress" stress \
+	$((seconds + calls / 200 + 900)) 2048
+grep -a -E '^(churn|fuzz|rmmod refused)' "$build/vm-stress/results.log" |
+	tr -d '\r'

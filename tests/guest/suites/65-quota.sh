@@ -1,0 +1,18 @@
+# max_idents_per_uid: one uid cannot hold more idents than the cap in a
+# namespace, another uid is not affected, and 0 lifts the cap.
+. /tests/guest/lib.sh
+
+param=/sys/module/icmp_ep/parameters/max_idents_per_uid
+load_module
+check quota/default-unlimited [ "$(cat $param)" -eq 0 ]
+echo 3 >$param
+as_nobody /tests/bin/stress hold 4 >/tmp/quota.nobody
+/tests/bin/runas 65533 65533 /tests/bin/stress hold 3 >/tmp/quota.other
+cat /tmp/quota.nobody /tmp/quota.other
+check quota/under-cap-allowed sh -c '[ "$(grep -c ": ok" /tmp/quota.nobody)" -eq 3 ]'
+check quota/at-cap-refused grep -q "^bind 4: EAGAIN" /tmp/quota.nobody
+check quota/other-uid-unaffected sh -c '[ "$(grep -c ": ok" /tmp/quota.other)" -eq 3 ]'
+echo 0 >$param
+as_nobody /tests/bin/stress hold 10 >/tmp/quota.free
+check quota/zero-is-unlimited sh -c '[ "$(grep -c ": ok" /tmp/quota.free)" -eq 10 ]'
+unload_module

@@ -1,0 +1,33 @@
+# Short stress and fuzz runs (make stress runs the long ones): many threads
+# churning sockets, namespaces dying with live sockets, rmmod tried all the
+# while, then a seeded syscall fuzzer as uid 65534.  The kernel console is
+# checked for reports by the harness.
+. /tests/guest/lib.sh
+
+: "${STRESS_SECONDS:=15}" "${FUZZ_CALLS:=50000}" "${SEED:=1}"
+
+load_module
+/tests/bin/stress churn 8 "$STRESS_SECONDS" "$SEED" &
+pid=$!
+wait_module_busy
+attempts=0
+refused=0
+while kill -0 "$pid" 2>/dev/null; do
+	attempts=$((attempts + 1))
+	if rmmod icmp_ep 2>/dev/null; then
+		break
+	fi
+	refused=$((refused + 1))
+	sleep 0.5
+done
+wait "$pid"
+rc=$?
+echo "rmmod refused $refused of $attempts times while sockets were open"
+check stress/churn-completed [ "$rc" -eq 0 ]
+check stress/rmmod-refused-while-busy [ "$refused" -eq "$attempts" ]
+check stress/rmmod-after-churn unload_module
+
+load_module
+check stress/fuzz /tests/bin/runas $NOBODY $NOBODY /tests/bin/stress fuzz \
+	"$FUZZ_CALLS" "$SEED"
+check stress/rmmod-after-fuzz unload_module

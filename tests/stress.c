@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress: hammer ping sockets from many threads, or fuzz their syscalls.
+ *
+ *   stress churn THREADS SECONDS SEED
+ *	THREADS threads, for SECONDS, mix socket, bind, connect, AF_UNSPEC
+ *	disconnect, sendto, recv, poll, epoll, shutdown, setsockopt and close
+ *	on a shared pool of sockets of both families, fork children that exit
+ *	holding sockets, and create and destroy network namespaces with live
+ *	sockets in them.  The known CVE shapes are in the mix on purpose:
+ *	connect / disconnect / connect (CVE-2015-3636) and disconnect racing
+ *	close (CVE-2017-2671).  Prints the operations per second held.
+ *
+ *   stress hold COUNT
+ *	Bind COUNT IPv4 sockets to ephemeral idents and print what each bind
+ *	returned, holding them all until the last: max_idents_per_uid at work.
+ *
+ *   stress fuzz CALLS SEED
+ *	CALLS random syscalls on ping sockets with random lengths, flags,
+ *	addresses, families, option levels and names, and control messages.
+ *	The seed is printed; the same seed replays the same calls.
+ *
+ * Meant to run as uid 65534 with ping_group_range open; the namespace
+ * churn needs root and is skipped without it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef unsigned long long u64;
+
+#define POOL 64
+
+static atomic_int pool[POOL];
+static atomic_ulong ops;
+static atomic_bool stop;
+
+/* xorshift64*: small, fast, and the same sequence for the same seed. */
+static u64 rnd(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static int open_ping(int family)
+{
+	return socket(family, SOCK_DGRAM | SOCK_NONBLOCK,
+		      family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+}
+
+static socklen_t loopback(int family, struct sockaddr_storage *ss,
+			  unsigned short port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (void *)ss;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons(port);
+		s->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof(*s);
+	}
+
+	struct sockaddr_in6 *s6 = (void *)ss;
+
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	s6->sin6_addr = in6addr_loopback;
+	return sizeof(*s6);
+}
+
+static int family_of(int fd)
+{
+	int v = AF_INET;
+	socklen_t len = sizeof(v);
+
+	getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len);
+	return v;
+}
+
+static void echo(int fd, int family, struct sockaddr_storage *to,
+		 socklen_t len, size_t size)
+{
+	unsigned char pkt[1500] = { family == AF_INET ? 8 : 128 };
+
+	sendto(fd, pkt, size < sizeof(pkt) ? size : sizeof(pkt),
+	       MSG_DONTWAIT, (void *)to, len);
+}
+
+/* One random operation on a random slot of the shared pool. */
+static void churn_op(u64 *seed)
+{
+	int slot = rnd(seed) % POOL, fd = pool[slot], family, v;
+	struct sockaddr_storage ss;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	char buf[256];
+	socklen_t len;
+
+	if (fd <= 0) {
+		fd = open_ping(rnd(seed) & 1 ? AF_INET6 : AF_INET);
+		if (fd >= 0 && atomic_exchange(&pool[slot], fd) > 0)
+			close(fd);	/* lost a race; keep it simple */
+		return;
+	}
+	family = family_of(fd);
+	switch (rnd(seed) % 12) {
+	case 0:
+		/* A small ident range, so that binds collide. */
+		len = loopback(family, &ss, rnd(seed) % 8 ? 0 : 1000 +
+			       rnd(seed) % 16);
+		bind(fd, (void *)&ss, len);
+		break;
+	case 1:
+		len = loopback(family, &ss, 0);
+		connect(fd, (void *)&ss, len);
+		break;
+	case 2:
+		/* CVE-2015-3636: connect, disconnect, connect. */
+		len = loopback(family, &ss, 0);
+		connect(fd, (void *)&ss, len);
+		connect(fd, &unspec, sizeof(unspec));
+		connect(fd, (void *)&ss, len);
+		break;
+	case 3:
+		connect(fd, &unspec, sizeof(unspec));
+		break;
+	case 4:
+	case 5:
+		len = loopback(family, &ss, 0);
+		echo(fd, family, &ss, len, 8 + rnd(seed) % 200);
+		break;
+	case 6:
+		recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		break;
+	case 7: {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+
+		poll(&p, 1, 0);
+		break;
+	}
+	case 8:
+		shutdown(fd, rnd(seed) % 3);
+		break;
+	case 9:
+		v = rnd(seed) % 4096;
+		setsockopt(fd, SOL_SOCKET,
+			   rnd(seed) & 1 ? SO_RCVBUF : SO_REUSEADDR, &v,
+			   sizeof(v));
+		v = 1;
+		setsockopt(fd, family == AF_INET ? SOL_IP : SOL_IPV6,
+			   family == AF_INET ? IP_RECVERR : IPV6_RECVERR, &v,
+			   sizeof(v));
+		break;
+	case 10: {
+		int ep = epoll_create1(0);
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT };
+		struct epoll_event out[1];
+
+		if (ep >= 0) {
+			epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+			epoll_wait(ep, out, 1, 0);
+			close(ep);
+		}
+		break;
+	}
+	default:
+		/* CVE-2017-2671: close while another thread disconnects. */
+		if (atomic_compare_exchange_strong(&pool[slot], &fd, 0))
+			close(fd);
+		break;
+	}
+}
+
+static void *churn_thread(void *arg)
+{
+	u64 seed = (uintptr_t)arg;
+
+	while (!atomic_load(&stop)) {
+		churn_op(&seed);
+		atomic_fetch_add(&ops, 1);
+	}
+	return NULL;
+}
+
+/* A new namespace starts with lo down and ping_group_range "1 0". */
+static int open_range(void)
+{
+	static const char range[] = "0 2147483647";
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	ioctl(fd, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP;
+	ioctl(fd, SIOCSIFFLAGS, &ifr);
+	close(fd);
+	fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY);
+	if (fd < 0)
+		return -1;
+	if (write(fd, range, sizeof(range) - 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Children that exit holding sockets, and namespaces that die with them. */
+static void *fork_thread(void *arg)
+{
+	bool netns = (uintptr_t)arg;
+
+	while (!atomic_load(&stop)) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			struct sockaddr_storage ss;
+			int i, fd;
+
+			if (netns && (unshare(CLONE_NEWNET) || open_range()))
+				_exit(0);
+			for (i = 0; i < 4; i++) {
+				int family = i & 1 ? AF_INET6 : AF_INET;
+				socklen_t len = loopback(family, &ss, 0);
+
+				fd = open_ping(family);
+				if (fd >= 0)
+					echo(fd, family, &ss, len, 64);
+			}
+			_exit(0);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		atomic_fetch_add(&ops, 1);
+	}
+	return NULL;
+}
+
+static int run_churn(int threads, int seconds, u64 seed)
+{
+	pthread_t tid[64];
+	struct timespec t0, t1;
+	double elapsed;
+	int i, n = 0, anchor;
+
+	/* One socket lives throughout, so the module stays busy. */
+	anchor = open_ping(AF_INET);
+	if (anchor < 0) {
+		perror("stress: socket");
+		return 1;
+	}
+	if (threads > 60)
+		threads = 60;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < threads; i++)
+		pthread_create(&tid[n++], NULL, churn_thread,
+			       (void *)(uintptr_t)(seed + i + 1));
+	pthread_create(&tid[n++], NULL, fork_thread, (void *)0);
+	if (geteuid() == 0)
+		pthread_create(&tid[n++], NULL, fork_thread, (void *)1);
+	sleep(seconds);
+	atomic_store(&stop, true);
+	for (i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i < POOL; i++)
+		if (pool[i] > 0)
+			close(pool[i]);
+	close(anchor);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	elapsed = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("churn: seed %llu, %d threads, %.1f s, %lu ops, %.0f ops/s\n",
+	       (unsigned long long)seed, threads, elapsed,
+	       (unsigned long)ops, ops / elapsed);
+	return 0;
+}
+
+/* Fill @buf with random bytes, sometimes a plausible sockaddr. */
+static socklen_t random_addr(u64 *s, struct sockaddr_storage *ss)
+{
+	static const int families[] = { AF_INET, AF_INET6, AF_UNSPEC,
+					AF_UNIX, 255 };
+	unsigned char *p = (void *)ss;
+	size_t i;
+
+	for (i = 0; i < sizeof(*ss); i++)
+		p[i] = rnd(s);
+	if (rnd(s) % 4) {
+		socklen_t len = loopback(rnd(s) & 1 ? AF_INET6 : AF_INET, ss,
+					 rnd(s) % 4 ? 0 : rnd(s));
+
+		if (rnd(s) % 4 == 0)
+			ss->ss_family = families[rnd(s) % 5];
+		return rnd(s) % 4 ? len : rnd(s) % (sizeof(*ss) + 1);
+	}
+	return rnd(s) % (sizeof(*ss) + 1);
+}
+
+static void random_cmsgs(u64 *s, char *buf, size_t size,
+			 struct msghdr *msg)
+{
+	static const int levels[] = { SOL_SOCKET, SOL_IP, SOL_IPV6, 0, 255 };
+	struct cmsghdr *c;
+	size_t i, n = rnd(s) % 4;
+
+	for (i = 0; i < size; i++)
+		buf[i] = rnd(s);
+	msg->msg_control = buf;
+	msg->msg_controllen = n ? CMSG_SPACE(sizeof(int)) * n : rnd(s) % 64;
+	if (msg->msg_controllen > size)
+		msg->msg_controllen = size;
+	for (c = CMSG_FIRSTHDR(msg); c && n; c = CMSG_NXTHDR(msg, c), n--) {
+		c->cmsg_level = levels[rnd(s) % 5];
+		c->cmsg_type = rnd(s) % 80;
+		c->cmsg_len = rnd(s) % 8 ? CMSG_LEN(sizeof(int)) :
+					   rnd(s) % 64;
+	}
+}
+
+static void fuzz_call(u64 *s, int *fds)
+{
+	static const int levels[] = { SOL_SOCKET, SOL_IP, SOL_IPV6,
+				      SOL_ICMPV6, SOL_RAW, 277 };
+	static const unsigned long ioctls[] = {
+		SIOCINQ, SIOCOUTQ, SIOCGSTAMP, SIOCGSTAMPNS, FIONBIO,
+		0x8912 /* SIOCGIFCONF */, 0x8927 /* SIOCGIFHWADDR */,
+		0x89e0, 0x5401,
+	};
+	int slot = rnd(s) % 4, fd = fds[slot];
+	unsigned char buf[2048], ctl[256];
+	struct sockaddr_storage ss;
+	struct iovec iov = { buf, 0 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	socklen_t len;
+	size_t i;
+	int v;
+
+	switch (rnd(s) % 11) {
+	case 0:
+		close(fd);
+		fds[slot] = open_ping(rnd(s) & 1 ? AF_INET6 : AF_INET);
+		break;
+	case 1:
+		len = random_addr(s, &ss);
+		bind(fd, (void *)&ss, len);
+		break;
+	case 2:
+		len = random_addr(s, &ss);
+		connect(fd, (void *)&ss, len);
+		break;
+	case 3:
+	case 4:
+		for (i = 0; i < 16; i++)
+			buf[i] = rnd(s);
+		buf[0] = rnd(s) % 4 ? (rnd(s) & 1 ? 8 : 128) : buf[0];
+		if (rnd(s) % 3)
+			buf[1] = 0;
+		iov.iov_len = rnd(s) % 8 ? rnd(s) % 200 : rnd(s) % 70000;
+		if (iov.iov_len > sizeof(buf))
+			iov.iov_len = sizeof(buf);
+		len = random_addr(s, &ss);
+		msg.msg_name = rnd(s) % 8 ? (void *)&ss : NULL;
+		msg.msg_namelen = len;
+		if (rnd(s) % 3 == 0)
+			random_cmsgs(s, (char *)ctl, sizeof(ctl), &msg);
+		/* MSG_PROXY is the kernel's MSG_PROBE. */
+		sendmsg(fd, &msg, (rnd(s) & (MSG_OOB | MSG_PROXY |
+					     MSG_CONFIRM | MSG_DONTROUTE |
+					     MSG_MORE)) | MSG_DONTWAIT);
+		break;
+	case 5:
+		iov.iov_len = rnd(s) % sizeof(buf);
+		msg.msg_name = &ss;
+		msg.msg_namelen = rnd(s) % (sizeof(ss) + 1);
+		msg.msg_control = ctl;
+		msg.msg_controllen = rnd(s) % sizeof(ctl);
+		recvmsg(fd, &msg, (rnd(s) & (MSG_PEEK | MSG_TRUNC |
+					     MSG_ERRQUEUE | MSG_OOB |
+					     MSG_WAITALL)) | MSG_DONTWAIT);
+		break;
+	case 6:
+		for (i = 0; i < 64; i++)
+			buf[i] = rnd(s);
+		len = rnd(s) % 8 ? sizeof(int) : rnd(s) % 65;
+		setsockopt(fd, levels[rnd(s) % 6], rnd(s) % 80, buf, len);
+		break;
+	case 7:
+		len = rnd(s) % 128;
+		getsockopt(fd, levels[rnd(s) % 6], rnd(s) % 80, buf, &len);
+		break;
+	case 8:
+		v = 0;
+		ioctl(fd, ioctls[rnd(s) % 9], rnd(s) % 2 ? (void *)&v :
+						(void *)buf);
+		break;
+	case 9:
+		shutdown(fd, rnd(s) % 4);
+		break;
+	default: {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+
+		poll(&p, 1, 0);
+		len = sizeof(ss);
+		if (rnd(s) & 1)
+			getpeername(fd, (void *)&ss, &len);
+		else
+			getsockname(fd, (void *)&ss, &len);
+		break;
+	}
+	}
+}
+
+static int run_fuzz(unsigned long calls, u64 seed)
+{
+	u64 s = seed ? seed : 1;
+	int fds[4], i;
+	unsigned long n;
+
+	printf("fuzz: seed %llu, %lu calls\n", (unsigned long long)seed,
+	       calls);
+	fflush(stdout);
+	for (i = 0; i < 4; i++)
+		fds[i] = open_ping(i & 1 ? AF_INET6 : AF_INET);
+	for (n = 0; n < calls; n++)
+		fuzz_call(&s, fds);
+	printf("fuzz: done, %lu calls\n", calls);
+	return 0;
+}
+
+static int run_hold(int count)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(AF_INET, &ss, 0);
+	int i, fd;
+
+	for (i = 1; i <= count; i++) {
+		fd = open_ping(AF_INET);
+		if (fd < 0 || bind(fd, (void *)&ss, len))
+			printf("bind %d: %s\n", i, strerrorname_np(errno));
+		else
+			printf("bind %d: ok\n", i);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && !strcmp(argv[1], "churn"))
+		return run_churn(atoi(argv[2]), atoi(argv[3]),
+			     strtoull(argv[4], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return run_hold(atoi(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "fuzz"))
+		return run_fuzz(strtoul(argv[2], NULL, 0),
+			    strtoull(argv[3], NULL, 0));
+	fputs("usage: stress churn THREADS SECONDS SEED | hold COUNT | fuzz CALLS SEED\n",
+	      stderr);
+	return 2;
+}
