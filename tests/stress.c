@@ -15,6 +15,11 @@
  *	Bind COUNT IPv4 sockets to ephemeral idents and print what each bind
  *	returned, holding them all until the last: max_idents_per_uid at work.
  *
+ *   stress listen IDENT SECONDS
+ *	Bind an IPv4 and an IPv6 socket to IDENT and read both for SECONDS,
+ *	checking that every datagram delivered is a well-formed echo reply
+ *	for IDENT with a correct checksum; print how many were and were not.
+ *
  *   stress fuzz CALLS SEED
  *	CALLS random syscalls on ping sockets with random lengths, flags,
  *	addresses, families, option levels and names, and control messages.
@@ -32,6 +37,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -446,6 +452,89 @@ static int run_fuzz(unsigned long calls, u64 seed)
 	return 0;
 }
 
+static unsigned short sum16(const unsigned char *p, size_t len,
+			    unsigned int sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* Well formed: a reply for @ident whose checksum adds up (::1 for v6). */
+static bool valid_reply(int family, const unsigned char *p, ssize_t len,
+			unsigned short ident)
+{
+	unsigned int pseudo = 0;
+
+	if (len < 8 || (p[4] << 8 | p[5]) != ident || p[1])
+		return false;
+	if (family == AF_INET)
+		return (p[0] == 0 || p[0] == 43) && sum16(p, len, 0) == 0xffff;
+	/* ::1 to ::1: the addresses add 2, then length and next header. */
+	pseudo = 2 + len + IPPROTO_ICMPV6;
+	return (p[0] == 129 || p[0] == 161) &&
+	       sum16(p, len, pseudo) == 0xffff;
+}
+
+/* Lock-free atomics are async-signal-safe. */
+static atomic_bool listen_done;
+
+static void listen_stop(int sig)
+{
+	(void)sig;
+	atomic_store(&listen_done, true);
+}
+
+static int run_listen(unsigned short ident, int seconds)
+{
+	unsigned long good[2] = {}, bad[2] = {};
+	static unsigned char buf[70000];
+	struct sockaddr_storage ss;
+	struct pollfd p[2];
+	time_t end = time(NULL) + seconds;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		int family = i ? AF_INET6 : AF_INET;
+		socklen_t len = loopback(family, &ss, ident);
+
+		p[i].fd = open_ping(family);
+		p[i].events = POLLIN;
+		if (p[i].fd < 0 || bind(p[i].fd, (void *)&ss, len)) {
+			perror("stress: listen");
+			return 1;
+		}
+	}
+	signal(SIGTERM, listen_stop);
+	printf("listening on %u\n", ident);
+	fflush(stdout);
+	while (!atomic_load(&listen_done) && time(NULL) < end) {
+		if (poll(p, 2, 200) <= 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			ssize_t n;
+
+			while ((n = recv(p[i].fd, buf, sizeof(buf),
+					 MSG_DONTWAIT)) >= 0) {
+				if (valid_reply(i ? AF_INET6 : AF_INET, buf, n,
+						ident))
+					good[i]++;
+				else
+					bad[i]++;
+			}
+		}
+	}
+	printf("ipv4 delivered %lu invalid %lu\nipv6 delivered %lu invalid %lu\n",
+	       good[0], bad[0], good[1], bad[1]);
+	return bad[0] || bad[1];
+}
+
 static int run_hold(int count)
 {
 	struct sockaddr_storage ss;
@@ -467,12 +556,14 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "churn"))
 		return run_churn(atoi(argv[2]), atoi(argv[3]),
 			     strtoull(argv[4], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "listen"))
+		return run_listen(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return run_hold(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "fuzz"))
 		return run_fuzz(strtoul(argv[2], NULL, 0),
 			    strtoull(argv[3], NULL, 0));
-	fputs("usage: stress churn THREADS SECONDS SEED | hold COUNT | fuzz CALLS SEED\n",
-	      stderr);
+	fputs("usage: stress churn THREADS SECONDS SEED | hold COUNT |\n"
+	      "       stress listen IDENT SECONDS | fuzz CALLS SEED\n", stderr);
 	return 2;
 }

@@ -1,0 +1,88 @@
+# Hostile inbound traffic through a packet socket on lo: truncated and
+# garbled replies and errors, bad checksums, unknown and live idents,
+# extension headers, fragments, empty and large payloads.  A socket holding
+# the ident must receive only well-formed replies, and the counters of
+# /proc/net/stat/icmp_ep must account for every packet of every kind.
+. /tests/guest/lib.sh
+
+: "${INJECT_COUNT:=200}"
+IDENT=4321
+
+# kind|counter that takes every packet, or "none" for packets that never
+# reach LOCAL_IN whole (an unfinished fragment) or are not ours by form
+kinds='
+v4-truncated|ipv4_drop_malformed
+v4-bad-checksum|ipv4_drop_bad_checksum
+v4-no-socket|ipv4_drop_no_socket
+v4-reply|ipv4_replies_delivered
+v4-empty-reply|ipv4_replies_delivered
+v4-big-reply|ipv4_replies_delivered
+v4-error-truncated-quote|ipv4_drop_malformed
+v4-error-garbled-quote|ipv4_drop_malformed
+v4-error-other-protocol|none
+v4-error-bad-code|ipv4_drop_filtered
+v4-error|ipv4_errors_delivered
+v4-fragment|none
+v6-truncated|ipv6_drop_malformed
+v6-bad-checksum|ipv6_drop_bad_checksum
+v6-no-socket|ipv6_drop_no_socket
+v6-reply|ipv6_replies_delivered
+v6-reply-dstopts|ipv6_replies_delivered
+v6-error-truncated-quote|ipv6_drop_malformed
+v6-error|ipv6_errors_delivered
+'
+
+total() {
+	awk '{ sum += $2 } END { print sum }' /proc/net/stat/icmp_ep
+}
+
+counter() {
+	awk -v k="$1" '$1 == k { print $2 }' /proc/net/stat/icmp_ep
+}
+
+# Injected packets are routed on input: 127/8 must be routable from lo, and
+# a local source accepted there.
+lo=/proc/sys/net/ipv4/conf/lo
+echo 1 >$lo/route_localnet
+echo 1 >$lo/accept_local
+load_module
+# runas execs the listener, so $! is the listener itself.
+/tests/bin/runas $NOBODY $NOBODY /tests/bin/stress listen $IDENT 100000 \
+	>/tmp/listen.out 2>&1 &
+listener=$!
+wait_module_busy
+sleep 0.5
+
+sent=0
+echo "$kinds" | while IFS='|' read -r kind key; do
+	[ -n "$kind" ] || continue
+	before_total=$(total)
+	[ "$key" = none ] || before=$(counter "$key")
+	/tests/bin/inject "$kind" "$INJECT_COUNT" $IDENT >/dev/null
+	sleep 0.3
+	moved=$(($(total) - before_total))
+	if [ "$key" = none ]; then
+		check "malformed/$kind-uncounted" [ "$moved" -eq 0 ]
+		continue
+	fi
+	got=$(($(counter "$key") - before))
+	# A full queue may refuse replies: those count as drop_queue_full.
+	case $key in
+	*replies_delivered)
+		got=$moved ;;
+	esac
+	if [ "$got" -eq "$INJECT_COUNT" ] && [ "$moved" -eq "$INJECT_COUNT" ]; then
+		ok "malformed/$kind"
+	else
+		fail "malformed/$kind" "$key moved by $got, all counters by $moved, for $INJECT_COUNT packets"
+	fi
+done
+
+kill "$listener"
+wait "$listener"
+cat /tmp/listen.out
+check malformed/nothing-invalid-delivered grep -q "^ipv4 delivered [0-9]* invalid 0$" /tmp/listen.out
+check malformed/nothing-invalid-delivered-v6 grep -q "^ipv6 delivered [0-9]* invalid 0$" /tmp/listen.out
+check malformed/rmmod unload_module
+echo 0 >$lo/route_localnet
+echo 0 >$lo/accept_local

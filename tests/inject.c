@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * inject: feed crafted ICMP and ICMPv6 packets to this host through a packet
+ * socket on lo, as a hostile peer would, to check that icmp_ep delivers
+ * nothing invalid and accounts for every packet.
+ *
+ *   inject KIND COUNT IDENT
+ *
+ * KIND is one of the cases below; IDENT is the ident of a live socket (the
+ * cases that need one use it).  Every packet is sent COUNT times.  Needs
+ * root, for the packet socket.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/ip_icmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static unsigned char pkt[70000];
+static size_t pkt_len;
+
+static unsigned short csum(const void *data, size_t len, unsigned int sum)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+static void put16(unsigned char *p, unsigned short v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+/* An IPv4 packet 127.0.0.1 -> 127.0.0.1 around @l4; returns its length. */
+static size_t ipv4(unsigned char *p, unsigned char proto, const void *l4,
+		   size_t len, int frag)
+{
+	struct iphdr *ip = (void *)p;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->tot_len = htons(sizeof(*ip) + len);
+	ip->id = htons(rand());
+	ip->frag_off = htons(frag);
+	ip->saddr = htonl(INADDR_LOOPBACK);
+	ip->daddr = htonl(INADDR_LOOPBACK);
+	ip->check = htons(csum(ip, sizeof(*ip), 0));
+	memcpy(p + sizeof(*ip), l4, len);
+	return sizeof(*ip) + len;
+}
+
+/* An ICMP message: header fields, then @body; checksummed unless @bad. */
+static size_t icmp(unsigned char *p, unsigned char type, unsigned char code,
+		   unsigned short id, const void *body, size_t len, int bad)
+{
+	memset(p, 0, 8);
+	p[0] = type;
+	p[1] = code;
+	put16(p + 4, id);
+	put16(p + 6, 1);
+	memcpy(p + 8, body, len);
+	put16(p + 2, csum(p, 8 + len, 0) ^ (bad ? 0x5555 : 0));
+	return 8 + len;
+}
+
+static unsigned int pseudo6(const struct ip6_hdr *ip6, size_t len)
+{
+	unsigned int sum = 0;
+	size_t i;
+
+	for (i = 0; i < 16; i += 2)
+		sum += (ip6->ip6_src.s6_addr[i] << 8 | ip6->ip6_src.s6_addr[i + 1]) +
+		       (ip6->ip6_dst.s6_addr[i] << 8 | ip6->ip6_dst.s6_addr[i + 1]);
+	return sum + len + IPPROTO_ICMPV6;
+}
+
+/*
+ * An IPv6 packet ::1 -> ::1 carrying ICMPv6 @type/@code with @id and @body,
+ * behind @ext (extension headers, already chained to ICMPv6) if any.
+ */
+static size_t ipv6(unsigned char *p, const void *ext, size_t ext_len,
+		   unsigned char first, unsigned char type,
+		   unsigned char code, unsigned short id, const void *body,
+		   size_t len, int bad)
+{
+	struct ip6_hdr *ip6 = (void *)p;
+	unsigned char *h = p + sizeof(*ip6) + ext_len;
+
+	memset(ip6, 0, sizeof(*ip6));
+	ip6->ip6_flow = htonl(6 << 28);
+	ip6->ip6_plen = htons(ext_len + 8 + len);
+	ip6->ip6_nxt = ext_len ? first : IPPROTO_ICMPV6;
+	ip6->ip6_hlim = 64;
+	ip6->ip6_src = in6addr_loopback;
+	ip6->ip6_dst = in6addr_loopback;
+	memcpy(p + sizeof(*ip6), ext, ext_len);
+	memset(h, 0, 8);
+	h[0] = type;
+	h[1] = code;
+	put16(h + 4, id);
+	put16(h + 6, 1);
+	memcpy(h + 8, body, len);
+	put16(h + 2, csum(h, 8 + len, pseudo6(ip6, 8 + len)) ^
+		     (bad ? 0x5555 : 0));
+	return sizeof(*ip6) + ext_len + 8 + len;
+}
+
+/* A quoted echo request: IPv4 header then the first 8 bytes of ICMP. */
+static size_t quote4(unsigned char *q, unsigned short id, unsigned char proto,
+		     int ihl)
+{
+	unsigned char echo[8] = { ICMP_ECHO, 0, 0, 0, id >> 8, id & 0xff };
+	size_t n = ipv4(q, proto, echo, sizeof(echo), 0);
+
+	((struct iphdr *)q)->ihl = ihl;
+	return n;
+}
+
+static size_t quote6(unsigned char *q, unsigned short id)
+{
+	return ipv6(q, NULL, 0, 0, ICMP6_ECHO_REQUEST, 0, id, NULL, 0, 0);
+}
+
+/* Build the packet for @kind; 0 if @kind is unknown. */
+static unsigned short build(const char *kind, unsigned short id)
+{
+	unsigned char l4[66000], q[128], ext[16] = {};
+	static const unsigned char data[56] = { 0xa5 };
+	size_t n;
+
+	if (!strcmp(kind, "v4-truncated")) {
+		n = ipv4(pkt, IPPROTO_ICMP, "\0\0\0\0", 4, 0);
+	} else if (!strcmp(kind, "v4-bad-checksum")) {
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id, data, sizeof(data), 1);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-no-socket")) {
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id ^ 0x8000, data,
+			 sizeof(data), 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-reply")) {
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id, data, sizeof(data), 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-empty-reply")) {
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id, NULL, 0, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-big-reply")) {
+		static unsigned char big[65000];
+
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id, big, 1400, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-error-truncated-quote")) {
+		n = quote4(q, id, IPPROTO_ICMP, 5);
+		n = icmp(l4, ICMP_DEST_UNREACH, 1, 0, q, n - 6, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-error-garbled-quote")) {
+		n = quote4(q, id, IPPROTO_ICMP, 2);
+		n = icmp(l4, ICMP_DEST_UNREACH, 1, 0, q, n, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-error-other-protocol")) {
+		n = quote4(q, id, IPPROTO_UDP, 5);
+		n = icmp(l4, ICMP_DEST_UNREACH, 3, 0, q, n, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-error-bad-code")) {
+		n = quote4(q, id, IPPROTO_ICMP, 5);
+		n = icmp(l4, ICMP_DEST_UNREACH, 99, 0, q, n, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-error")) {
+		n = quote4(q, id, IPPROTO_ICMP, 5);
+		n = icmp(l4, ICMP_TIME_EXCEEDED, 0, 0, q, n, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-fragment")) {
+		/* A first fragment that is never completed. */
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id, data, sizeof(data), 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, 24, IP_MF);
+	} else if (!strcmp(kind, "v6-truncated")) {
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_ECHO_REPLY, 0, id, NULL, 0, 0);
+		((struct ip6_hdr *)pkt)->ip6_plen = htons(4);
+		n -= 4;
+	} else if (!strcmp(kind, "v6-bad-checksum")) {
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_ECHO_REPLY, 0, id, data,
+			 sizeof(data), 1);
+	} else if (!strcmp(kind, "v6-no-socket")) {
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_ECHO_REPLY, 0, id ^ 0x8000,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply")) {
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_ECHO_REPLY, 0, id, data,
+			 sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-dstopts")) {
+		ext[0] = IPPROTO_ICMPV6;	/* next header, len 0, PadN */
+		ext[2] = 1;
+		ext[3] = 4;
+		n = ipv6(pkt, ext, 8, IPPROTO_DSTOPTS, ICMP6_ECHO_REPLY, 0, id,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-error-truncated-quote")) {
+		n = quote6(q, id);
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_DST_UNREACH, 0, 0, q, n - 6, 0);
+	} else if (!strcmp(kind, "v6-error")) {
+		n = quote6(q, id);
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_TIME_EXCEEDED, 0, 0, q, n, 0);
+	} else {
+		return 0;
+	}
+	pkt_len = n;
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	unsigned char frame[sizeof(pkt) + ETH_HLEN];
+	long i, count;
+	int fd;
+
+	if (argc != 4 || !build(argv[1], atoi(argv[3]))) {
+		fputs("usage: inject KIND COUNT IDENT\n", stderr);
+		return 2;
+	}
+	count = atol(argv[2]);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0) {
+		perror("inject: socket");
+		return 1;
+	}
+	ll.sll_ifindex = if_nametoindex("lo");
+	ll.sll_protocol = htons(((struct iphdr *)pkt)->version == 6 ?
+				ETH_P_IPV6 : ETH_P_IP);
+	memset(frame, 0, ETH_HLEN);
+	memcpy(frame + 12, &ll.sll_protocol, 2);
+	memcpy(frame + ETH_HLEN, pkt, pkt_len);
+	for (i = 0; i < count; i++)
+		if (sendto(fd, frame, ETH_HLEN + pkt_len, 0, (void *)&ll,
+			   sizeof(ll)) < 0) {
+			perror("inject: sendto");
+			return 1;
+		}
+	printf("inject: %s x %ld\n", argv[1], count);
+	return 0;
+}
