@@ -481,6 +481,62 @@ static void dev_ident_reuse_one_side(void)
 		say("MISMATCH");
 }
 
+/* Deviation 1: sharing an ident needs the same uid, as SO_REUSEPORT does. */
+static void dev_ident_other_uid(void)
+{
+	struct addr a = loopback(3340);
+	int fd, status;
+	pid_t pid;
+
+	/* Sockets belong to the fsuid that made them; keep root to fork. */
+	if (seteuid(NOBODY))
+		say("cannot-seteuid");
+	fd = ping_socket();
+	if (seteuid(0))
+		say("cannot-seteuid");
+	setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	say("uid65534=%s", res(bind(fd, &a.sa, a.len)));
+	pid = fork();
+	if (pid == 0) {
+		int other;
+
+		if (setresuid(65533, 65533, 65533))
+			_exit(EPERM);
+		other = ping_socket();
+		setint(other, SOL_SOCKET, SO_REUSEADDR, 1);
+		_exit(bind(other, &a.sa, a.len) ? errno : 0);
+	}
+	waitpid(pid, &status, 0);
+	say("uid65533=%s", WEXITSTATUS(status) ?
+	    strerrorname_np(WEXITSTATUS(status)) : "ok");
+	if (icmp_ep_impl ? WEXITSTATUS(status) != EADDRINUSE :
+			   WEXITSTATUS(status) != 0)
+		say("MISMATCH");
+}
+
+/* No kernel memory in a returned address: pattern-fill, then look. */
+static void c_name_initialised(void)
+{
+	int fd = ping_socket();
+	struct addr to = loopback(0);
+	unsigned char name[64], buf[128];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_name = name, .msg_namelen = sizeof(name),
+			      .msg_iov = &iov, .msg_iovlen = 1 };
+	size_t i, beyond = 0, padding = 0;
+
+	memset(name, 0xaa, sizeof(name));
+	send_echo(fd, &to, echo_type(), 0, 1, 16, 0);
+	wait_readable(fd, 2000);
+	say("recv=%s namelen=%u", res(recvmsg(fd, &msg, 0)), msg.msg_namelen);
+	for (i = msg.msg_namelen; i < sizeof(name); i++)
+		beyond += name[i] != 0xaa;
+	if (fam == AF_INET)
+		for (i = 0; i < 8; i++)
+			padding += name[8 + i] != 0;
+	say("untouched-beyond=%d sin_zero-clear=%d", !beyond, !padding);
+}
+
 static void c_connect(void)
 {
 	int fd = ping_socket();
@@ -1292,6 +1348,7 @@ static const struct test tests[] = {
 	CASE("bind.reuseaddr-both", c_reuse_both),
 	CASE("dev.ident-exclusive", dev_ident_exclusive),
 	CASE("dev.ident-reuse-one-side", dev_ident_reuse_one_side),
+	ROOT_CASE("dev.ident-other-uid", dev_ident_other_uid),
 	CASE("connect.loopback", c_connect),
 	CASE("connect.short-len", c_connect_short),
 	CASE("connect.wrong-family", c_connect_wrong_family),
@@ -1322,6 +1379,7 @@ static const struct test tests[] = {
 	CASE("recv.round-trip", c_round_trip),
 	CASE("recv.round-trip-bound", c_round_trip_bound),
 	CASE("recv.peek", c_recv_peek),
+	CASE("recv.name-initialised", c_name_initialised),
 	CASE("recv.trunc", c_recv_trunc),
 	CASE("recv.empty", c_recv_empty),
 	CASE("cmsg.so-timestamp", c_so_timestamp),
