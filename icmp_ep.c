@@ -15,18 +15,16 @@
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
 #include <linux/module.h>
-#include <linux/proc_fs.h>
-#include <linux/seq_file.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/rhashtable.h>
+#include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/termios.h>
 #include <linux/uio.h>
