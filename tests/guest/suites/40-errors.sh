@@ -47,10 +47,21 @@ run() {
 		# shellcheck disable=SC2086 # cmd is a command line
 		client_as_nobody $cmd 2>&1 | normalise >"$dir/$name"
 	done
+	# The client namespace is new for each run, so its counters start at
+	# zero.  IPv6 neighbour discovery and MLD run on timers: keep to the
+	# counters our traffic alone moves.
+	{
+		in_client cat /proc/net/snmp
+		in_client grep -E '^(Icmp6(In|Out)(Errors|CsumErrors|DestUnreachs|PktTooBigs|TimeExcds|ParmProblems|Echos|EchoReplies))|^Icmp6(In|Out)Type1(28|29) |^Icmp6InType[1-4] ' /proc/net/snmp6
+	} >"$dir/snmp"
 	topo_down
 }
 
 for_each_impl run
+
+echo "--- SNMP counters of the client after all cases"
+judge errors/snmp-counters-same-as-builtin InEchoReps \
+	/tmp/errors.builtin/snmp /tmp/errors.icmp_ep/snmp
 
 echo "$cases" | while IFS='|' read -r name expect cmd; do
 	[ -n "$name" ] || continue
