@@ -340,49 +340,29 @@ static void c_bind(const char *ip, unsigned short port, socklen_t shorten)
 	say("name=%s", addr_str(&got.ss, got.len));
 }
 
-static void c_bind_any(void)
-{
-	c_bind(fam == AF_INET ? "0.0.0.0" : "::", 0, 0);
-}
+/* Bind cases that differ only in the address: v4, v6, port, bytes short. */
+static const struct {
+	const char *name, *v4, *v6;
+	unsigned short port;
+	socklen_t shorten;
+} binds[] = {
+	{ "bind.any", "0.0.0.0", "::", 0, 0 },
+	{ "bind.loopback", "127.0.0.1", "::1", 0, 0 },
+	{ "bind.port", "127.0.0.1", "::1", 3333, 0 },
+	{ "bind.short-len", "127.0.0.1", "::1", 0, 1 },
+	{ "bind.nonlocal", "192.0.2.1", "2001:db8::1", 0, 0 },
+	{ "bind.multicast", "224.0.0.1", "ff02::1", 0, 0 },
+	{ "bind.broadcast", "255.255.255.255", "ff0e::1", 0, 0 },
+	{ "bind.mapped", "0.0.0.0", "::ffff:127.0.0.1", 0, 0 },
+	{ "bind.linklocal-noscope", "169.254.1.1", "fe80::1", 0, 0 },
+};
 
-static void c_bind_loopback(void)
-{
-	c_bind(fam == AF_INET ? "127.0.0.1" : "::1", 0, 0);
-}
+static int bind_index;
 
-static void c_bind_port(void)
+static void c_bind_case(void)
 {
-	c_bind(fam == AF_INET ? "127.0.0.1" : "::1", 3333, 0);
-}
-
-static void c_bind_short(void)
-{
-	c_bind(fam == AF_INET ? "127.0.0.1" : "::1", 0, 1);
-}
-
-static void c_bind_nonlocal(void)
-{
-	c_bind(fam == AF_INET ? "192.0.2.1" : "2001:db8::1", 0, 0);
-}
-
-static void c_bind_multicast(void)
-{
-	c_bind(fam == AF_INET ? "224.0.0.1" : "ff02::1", 0, 0);
-}
-
-static void c_bind_broadcast(void)
-{
-	c_bind(fam == AF_INET ? "255.255.255.255" : "ff0e::1", 0, 0);
-}
-
-static void c_bind_mapped(void)
-{
-	c_bind(fam == AF_INET ? "0.0.0.0" : "::ffff:127.0.0.1", 0, 0);
-}
-
-static void c_bind_linklocal(void)
-{
-	c_bind(fam == AF_INET ? "169.254.1.1" : "fe80::1", 0, 0);
+	c_bind(fam == AF_INET ? binds[bind_index].v4 : binds[bind_index].v6,
+	       binds[bind_index].port, binds[bind_index].shorten);
 }
 
 static void c_bind_wrong_family(void)
@@ -1331,15 +1311,6 @@ static const struct test tests[] = {
 	CASE("socket.create", c_socket),
 	CASE("socket.getsockname", c_getsockname_fresh),
 	CASE("dev.reuseaddr-default", dev_reuseaddr_default),
-	CASE("bind.any", c_bind_any),
-	CASE("bind.loopback", c_bind_loopback),
-	CASE("bind.port", c_bind_port),
-	CASE("bind.short-len", c_bind_short),
-	CASE("bind.nonlocal", c_bind_nonlocal),
-	CASE("bind.multicast", c_bind_multicast),
-	CASE("bind.broadcast", c_bind_broadcast),
-	CASE("bind.mapped", c_bind_mapped),
-	CASE("bind.linklocal-noscope", c_bind_linklocal),
 	CASE("bind.wrong-family", c_bind_wrong_family),
 	CASE("bind.scope", c_bind_scope),
 	CASE("bind.twice", c_bind_twice),
@@ -1475,6 +1446,15 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s.%s",
 				 f ? "v6" : "v4", tests[i].name);
 			run(name, tests[i].fn, tests[i].root);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(binds); i++) {
+		bind_index = i;
+		for (f = 0; f < 2; f++) {
+			fam = f ? AF_INET6 : AF_INET;
+			snprintf(name, sizeof(name), "%s.%s", f ? "v6" : "v4",
+				 binds[i].name);
+			run(name, c_bind_case, false);
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(opts); i++) {

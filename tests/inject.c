@@ -25,6 +25,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "icmp_csum.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static unsigned char pkt[70000];
@@ -32,16 +34,7 @@ static size_t pkt_len;
 
 static unsigned short csum(const void *data, size_t len, unsigned int sum)
 {
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
+	return ~csum_fold_add(data, len, sum) & 0xffff;
 }
 
 static void put16(unsigned char *p, unsigned short v)

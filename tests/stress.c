@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "icmp_csum.h"
+
 typedef unsigned long long u64;
 
 #define POOL 64
@@ -452,20 +454,6 @@ static int run_fuzz(unsigned long calls, u64 seed)
 	return 0;
 }
 
-static unsigned short sum16(const unsigned char *p, size_t len,
-			    unsigned int sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
 /* Well formed: a reply for @ident whose checksum adds up (::1 for v6). */
 static bool valid_reply(int family, const unsigned char *p, ssize_t len,
 			unsigned short ident)
@@ -475,11 +463,11 @@ static bool valid_reply(int family, const unsigned char *p, ssize_t len,
 	if (len < 8 || (p[4] << 8 | p[5]) != ident || p[1])
 		return false;
 	if (family == AF_INET)
-		return (p[0] == 0 || p[0] == 43) && sum16(p, len, 0) == 0xffff;
+		return (p[0] == 0 || p[0] == 43) && csum_fold_add(p, len, 0) == 0xffff;
 	/* ::1 to ::1: the addresses add 2, then length and next header. */
 	pseudo = 2 + len + IPPROTO_ICMPV6;
 	return (p[0] == 129 || p[0] == 161) &&
-	       sum16(p, len, pseudo) == 0xffff;
+	       csum_fold_add(p, len, pseudo) == 0xffff;
 }
 
 /* Lock-free atomics are async-signal-safe. */
