@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Build icmp_ep (and icmp_ep_test when the kernel has KUnit) against KDIR in
 # a directory of its own, with W=1 and sparse; any warning fails the build.
 #   build-module.sh KDIR OUT_DIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Build the guest test programs, statically, into OUT_DIR.
 #   build-tests.sh OUT_DIR
 set -eu

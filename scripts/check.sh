@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # `make check`: build icmp_ep warning-free, then run every test on Debian's
 # stock kernel and on the KASAN/lockdep/kmemleak/KUnit debug kernel.
 # The last line printed is "N passed, N failed".

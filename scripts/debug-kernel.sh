@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Build (once per machine) the KASAN/lockdep/kmemleak/KUnit kernel from
 # Debian's linux-source-6.1 and print the path of its tree, which doubles as
 # the KDIR that icmp_ep_test.ko is built against.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # `make demo`: boot Debian's stock kernel, insert icmp_ep, and show iputils
 # ping to 127.0.0.1 and ::1 running as uid 65534 through it.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Install, with apt-get, whichever of icmp_ep's build and test dependencies
 # this machine lacks.  Does nothing (and needs no network) when all are there.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Prove the DKMS packaging: add this tree to DKMS and build it for a Debian
 # kernel from its installed headers (that kernel need not be running), then
 # remove it again.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Pack the test VM's initramfs:
 #   initramfs.sh OUT KO_DIR TEST_BIN_DIR [KERNEL_RELEASE]
 # OUT gets busybox, the real networking tools with their libraries, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Prove `make install`: install into a scratch INSTALL_MOD_PATH and check
 # that the module lands in extra/ and that depmod indexed it.
 #   install-check.sh KDIR BUILD_DIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Static checks on the module's C: checkpatch --strict and kernel-doc, both
 # from Debian's linux-source-6.1 (cached outside the repository).
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Print the release of the newest installed Debian 6.1 amd64 kernel that has
 # both an image and headers: the kernel icmp_ep targets.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # `make stress`: the long stress and fuzz runs, on the KASAN/lockdep/
 # kmemleak debug kernel.
 #   STRESS_SECONDS (default 300), FUZZ_CALLS (default 1000000), SEED

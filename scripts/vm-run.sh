@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Boot a kernel and initramfs under QEMU (software emulation) and judge the
 # run:   vm-run.sh KERNEL INITRD OUT_DIR MODE TIMEOUT_SECONDS [MEMORY_MB]
 # ICMP_EP_ARGS adds icmp_ep.* settings to the kernel command line.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Helpers shared by the guest suites and modes (sourced, busybox sh).
 KO_DIR=/icmp_ep
 NOBODY=65534

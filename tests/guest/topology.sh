@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # A routed topology for the error tests (sourced, busybox sh):
 #
 #   client (netns "client")  router (netns "router")      far (netns "far")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Loading swaps the ping sockets' protocol; unloading gives them back.
 . /tests/guest/lib.sh
 

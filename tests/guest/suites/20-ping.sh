@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # iputils ping, unprivileged, through icmp_ep.  While it runs, the module's
 # refcount shows that its sockets, not the built-in ones, are in use.
 . /tests/guest/lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # The kernel's SNMP counters must move exactly as they do with the built-in
 # ping sockets: icmp_ep delivers a clone and lets icmp_rcv() count the
 # original.  Same pings, once per implementation, same counter deltas.

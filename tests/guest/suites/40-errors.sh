@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # ICMP errors across a routed topology: real clients must print the same
 # thing through icmp_ep as through the built-in ping sockets, and what they
 # print must be the error the router sent.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # What a ping socket reports about its echo requests -- send errors, poll
 # events, error-queue entries field by field, SO_ERROR -- must be the same
 # through icmp_ep as through the built-in sockets, with IP_RECVERR and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Observability: /proc/net/icmp_ep{,6} list our sockets in /proc/net/icmp's
 # columns, /proc/net/stat/icmp_ep counts what happened to the packets, and
 # /proc/net/protocols counts our sockets.

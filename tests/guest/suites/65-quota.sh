@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # max_idents_per_uid: one uid cannot hold more idents than the cap in a
 # namespace, another uid is not affected, and 0 lifts the cap.
 . /tests/guest/lib.sh

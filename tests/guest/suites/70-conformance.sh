@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # The differential conformance suite: every case of tests/conformance.c runs
 # against the built-in ping sockets and then against icmp_ep.  Lines must be
 # identical, except the deliberate deviations (".dev." cases), which the

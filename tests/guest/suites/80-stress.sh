@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Short stress and fuzz runs (make stress runs the long ones): many threads
 # churning sockets, namespaces dying with live sockets, rmmod tried all the
 # while, then a seeded syscall fuzzer as uid 65534.  The kernel console is

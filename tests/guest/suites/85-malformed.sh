@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Hostile inbound traffic through a packet socket on lo: truncated and
 # garbled replies and errors, bad checksums, unknown and live idents,
 # extension headers, fragments, empty and large payloads.  A socket holding

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # The KUnit suite runs when icmp_ep_test.ko loads; its KTAP goes to the host
 # between markers, without timestamps, for tools/testing/kunit/kunit.py.
 . /tests/guest/lib.sh
