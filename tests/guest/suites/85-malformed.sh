@@ -54,7 +54,7 @@ listener=$!
 wait_module_busy
 sleep 0.5
 
-sent=0
+echo "inject: $(echo "$kinds" | grep -c '|') kinds x $INJECT_COUNT packets"
 echo "$kinds" | while IFS='|' read -r kind key; do
 	[ -n "$kind" ] || continue
 	before_total=$(total)

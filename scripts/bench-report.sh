@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Turn the guest's "BENCH ROUND IMPL WORKLOAD NAME VALUE" lines (stdin) into
+# the table of ratios: per round, then the median and min-max over rounds.
+# Only ratios of figures from the same round and boot are printed.
+set -eu
+
+awk '
+$1 == "BENCH" {
+	v[$2, $3, $4, $5] = $6
+	if ($2 > rounds)
+		rounds = $2
+}
+
+function sort(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+}
+
+function goal(target, op) {
+	return op ? sprintf("%s %.2f", op, target) : ""
+}
+
+# row LABEL RATIO TARGET OP: OP is ">=" or "<=" against TARGET, or "" for
+# a figure without a target.
+function row(label, ratio, target, op, bi, bw, bn, ci, cw, cn,
+	     r, n, x, a, b, med, verdict) {
+	n = 0
+	for (r = 1; r <= rounds; r++) {
+		if (!((r, bi, bw, bn) in v) || !((r, ci, cw, cn) in v))
+			continue
+		a = v[r, bi, bw, bn]
+		b = v[r, ci, cw, cn]
+		if (b > 0)
+			x[++n] = a / b
+	}
+	if (!n) {
+		printf "| %-28s | %-34s | %6s | %-11s | %-7s | %-7s |\n",
+		       label, ratio, "-", "no data", goal(target, op), "MISSING"
+		missing++
+		return
+	}
+	sort(x, n)
+	med = n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+	verdict = "-"
+	if (op == ">=")
+		verdict = med >= target ? "met" : "MISSED"
+	else if (op == "<=")
+		verdict = med <= target ? "met" : "MISSED"
+	if (verdict == "MISSED")
+		missed++
+	printf "| %-28s | %-34s | %6.2f | %5.2f-%-5.2f | %-7s | %-7s |\n",
+	       label, ratio, med, x[1], x[n], goal(target, op), verdict
+}
+
+END {
+	# The second half of the idle sockets against the first: 1 is linear.
+	for (r = 1; r <= rounds; r++)
+		for (i = 0; i < 2; i++) {
+			impl = i ? "icmp_ep" : "builtin"
+			if ((r, impl, "W3", "open30000_ms") in v &&
+			    (r, impl, "W3", "open60000_ms") in v) {
+				first = v[r, impl, "W3", "open30000_ms"]
+				v[r, impl, "W4", "open_first"] = first
+				v[r, impl, "W4", "open_second"] = \
+					v[r, impl, "W3", "open60000_ms"] - first
+			}
+		}
+
+	print "| workload                     | ratio                              | median | min-max     | target  | verdict |"
+	print "|------------------------------|------------------------------------|--------|-------------|---------|---------|"
+	row("W1 ping-pong, IPv4", "icmp_ep / built-in", 1, ">=",
+	    "icmp_ep", "W1-v4", "rate", "builtin", "W1-v4", "rate")
+	row("W1 ping-pong, IPv6", "icmp_ep / built-in", 1, ">=",
+	    "icmp_ep", "W1-v6", "rate", "builtin", "W1-v6", "rate")
+	row("W1 ping-pong, IPv4", "icmp_ep / raw socket (root)", "", "",
+	    "icmp_ep", "W1-v4", "rate", "raw", "W1-v4", "rate")
+	row("W1 ping-pong, IPv6", "icmp_ep / raw socket (root)", "", "",
+	    "icmp_ep", "W1-v6", "rate", "raw", "W1-v6", "rate")
+	row("W2 flood, 8 x 32 in flight", "icmp_ep / built-in", 1, ">=",
+	    "icmp_ep", "W2", "rate", "builtin", "W2", "rate")
+	row("W2 flood, 8 x 32 in flight", "icmp_ep / raw socket (root)", "", "",
+	    "icmp_ep", "W2", "rate", "raw", "W2", "rate")
+	split("1 1000 10000 30000 60000", idle, " ")
+	for (i = 1; i <= 5; i++)
+		row("W3 ping-pong, " idle[i] " idle", "icmp_ep / built-in",
+		    idle[i] == 60000 ? 2.5 : "", idle[i] == 60000 ? ">=" : "",
+		    "icmp_ep", "W3", "idle" idle[i],
+		    "builtin", "W3", "idle" idle[i])
+	row("W3 ping-pong, 60000 idle", "icmp_ep: 60000 idle / 1 idle", 0.9,
+	    ">=", "icmp_ep", "W3", "idle60000", "icmp_ep", "W3", "idle1")
+	row("W3 ping-pong, 60000 idle", "built-in: 60000 idle / 1 idle", "", "",
+	    "builtin", "W3", "idle60000", "builtin", "W3", "idle1")
+	row("W4 churn, 60000 idle", "icmp_ep / built-in", 2, ">=",
+	    "icmp_ep", "W3", "churn", "builtin", "W3", "churn")
+	row("W4 open 60000 sockets", "built-in time / icmp_ep time", "", "",
+	    "builtin", "W3", "open60000_ms", "icmp_ep", "W3", "open60000_ms")
+	row("W4 open, 2nd / 1st 30000", "icmp_ep (1.00 = linear)", 1.25, "<=",
+	    "icmp_ep", "W4", "open_second", "icmp_ep", "W4", "open_first")
+	row("W4 open, 2nd / 1st 30000", "built-in (1.00 = linear)", "", "",
+	    "builtin", "W4", "open_second", "builtin", "W4", "open_first")
+	row("W5 UDP bystander", "loaded / unloaded", 0.98, ">=",
+	    "icmp_ep", "W5", "rate", "builtin", "W5", "rate")
+	row("W6 200 netns x 100 sockets", "icmp_ep: W6 / own W1 IPv4", 0.9, ">=",
+	    "icmp_ep", "W6", "rate", "icmp_ep", "W1-v4", "rate")
+	row("W6 200 netns x 100 sockets", "icmp_ep / built-in", "", "",
+	    "icmp_ep", "W6", "rate", "builtin", "W6", "rate")
+	row("slab per socket, IPv4", "icmp_ep / built-in", 1, "<=",
+	    "icmp_ep", "mem-v4", "bytes_per_socket",
+	    "builtin", "mem-v4", "bytes_per_socket")
+	row("slab per socket, IPv6", "icmp_ep / built-in", 1, "<=",
+	    "icmp_ep", "mem-v6", "bytes_per_socket",
+	    "builtin", "mem-v6", "bytes_per_socket")
+	printf "\n%d rounds; %d targets missed, %d figures missing\n",
+	       rounds, missed, missing
+	exit missing ? 1 : 0
+}'

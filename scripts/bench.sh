@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: boot Debian's stock kernel once and run every workload
+# against the built-in ping sockets and against icmp_ep, in interleaved
+# rounds, then print the table of ratios (scripts/bench-report.sh).
+#   BENCH_ROUNDS (default 5), BENCH_SECONDS per measurement (default 2)
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$here/build
+scripts=$here/scripts
+rounds=${BENCH_ROUNDS:-5}
+seconds=${BENCH_SECONDS:-2}
+
+"$scripts/deps.sh" >&2
+release=$("$scripts/stock-kernel.sh")
+"$scripts/build-tests.sh" "$build/bin"
+"$scripts/build-module.sh" "/usr/src/linux-headers-$release" \
+	"$build/stock" >&2
+"$scripts/initramfs.sh" "$build/stock/initramfs.gz" "$build/stock" \
+	"$build/bin" "$release"
+
+echo "bench: $rounds rounds of ${seconds}-second measurements on $release" >&2
+ICMP_EP_ARGS="icmp_ep.rounds=$rounds icmp_ep.bench_seconds=$seconds" \
+	"$scripts/vm-run.sh" "/boot/vmlinuz-$release" \
+	"$build/stock/initramfs.gz" "$build/vm-bench" bench \
+	$((rounds * 600 + 600)) 2048 >&2
+tr -d '\r' <"$build/vm-bench/results.log" | "$scripts/bench-report.sh"

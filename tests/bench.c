@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench: the workloads behind `make bench`.  Each prints one or more lines
+ * "NAME VALUE"; the guest script runs them against the built-in ping
+ * sockets and against icmp_ep, and the host turns them into ratios.
+ *
+ *   bench pingpong FAMILY KIND SECONDS
+ *	W1: round trips per second on one socket, 56-byte payload, loopback.
+ *	FAMILY is 4 or 6; KIND is ping (SOCK_DGRAM) or raw (SOCK_RAW, root).
+ *
+ *   bench flood FAMILY KIND SECONDS THREADS WINDOW
+ *	W2: THREADS sockets in THREADS threads, each keeping WINDOW echoes in
+ *	flight; replies per second, all threads together.
+ *
+ *   bench scale SECONDS IDLE...
+ *	W3 and W4, IPv4: bind one socket, then open idle connected sockets up
+ *	to each IDLE count in turn and measure round trips on the first one
+ *	at each count, and how long the idle sockets took to open so far.
+ *	At the last count, measure socket + autobind (first send) + close
+ *	per second.
+ *
+ *   bench udp SECONDS
+ *	W5: UDP datagrams per second, echoed to itself on loopback, with one
+ *	ping socket open so that any hook of ours is live.
+ *
+ *   bench mkns COUNT
+ *	Create COUNT network namespaces, kept alive by bind mounts under
+ *	/run/icmp_ep_bench, with lo up and ping_group_range open.
+ *
+ *   bench netns SECONDS COUNT SOCKETS
+ *	W6: SOCKETS connected IPv4 sockets in each of the COUNT namespaces
+ *	made by mkns, then W1 in the first one, on a socket opened first.
+ *
+ *   bench mem FAMILY COUNT
+ *	Kernel slab memory per connected socket, from /proc/meminfo.
+ *
+ * Runs as root, in a namespace whose ping_group_range includes gid 0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+/* Before linux/icmp.h, so that the kernel's if.h yields to libc's. */
+#include <net/if.h>
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "icmp_csum.h"
+
+#define PAYLOAD 56
+#define NS_DIR "/run/icmp_ep_bench"
+
+enum kind { KIND_PING, KIND_RAW };
+
+/* One socket and what it needs to send echoes and recognise replies. */
+struct endpoint {
+	int fd;
+	int family;
+	enum kind kind;
+	unsigned short ident;	/* raw only: ping sockets get theirs */
+	unsigned short seq;
+};
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static socklen_t loopback(int family, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof(*sin);
+	}
+
+	struct sockaddr_in6 *sin6 = (void *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = in6addr_loopback;
+	return sizeof(*sin6);
+}
+
+static int ip_proto(int family)
+{
+	return family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+}
+
+static unsigned char echo_request(int family)
+{
+	return family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+}
+
+static unsigned char echo_reply(int family)
+{
+	return family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
+}
+
+/* Raw sockets see every ICMP message; let only echo replies through. */
+static void raw_filter(int fd, int family)
+{
+	if (family == AF_INET) {
+		struct icmp_filter f = { .data = ~(1U << ICMP_ECHOREPLY) };
+
+		if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof(f)))
+			die("bench: ICMP_FILTER");
+		return;
+	}
+
+	struct icmp6_filter f;
+
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)))
+		die("bench: ICMP6_FILTER");
+}
+
+/* A socket connected to loopback; ping sockets autobind on connect. */
+static int open_connected(int family, enum kind kind)
+{
+	int type = kind == KIND_RAW ? SOCK_RAW : SOCK_DGRAM;
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, &ss);
+	int fd = socket(family, type, ip_proto(family));
+
+	if (fd < 0)
+		return -1;
+	if (kind == KIND_RAW)
+		raw_filter(fd, family);
+	if (connect(fd, (void *)&ss, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void endpoint_open(struct endpoint *ep, int family, enum kind kind,
+			  unsigned short ident)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	int size = 4 << 20;
+
+	ep->family = family;
+	ep->kind = kind;
+	ep->ident = ident;
+	ep->seq = 0;
+	ep->fd = open_connected(family, kind);
+	if (ep->fd < 0)
+		die("bench: socket");
+	/* A lost packet costs a second, not the run. */
+	setsockopt(ep->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* Raw sockets queue every flooder's replies: no drops, please. */
+	if (setsockopt(ep->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(ep->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+static void endpoint_send(struct endpoint *ep)
+{
+	unsigned char pkt[8 + PAYLOAD] = { echo_request(ep->family) };
+	unsigned short seq = ++ep->seq;
+
+	pkt[4] = ep->ident >> 8;
+	pkt[5] = ep->ident;
+	pkt[6] = seq >> 8;
+	pkt[7] = seq;
+	/* Only raw IPv4 leaves the checksum to us. */
+	if (ep->kind == KIND_RAW && ep->family == AF_INET) {
+		unsigned short sum = ~csum_fold_add(pkt, sizeof(pkt), 0);
+
+		pkt[2] = sum >> 8;
+		pkt[3] = sum;
+	}
+	if (send(ep->fd, pkt, sizeof(pkt), 0) < 0 && errno != ENOBUFS)
+		die("bench: send");
+}
+
+/*
+ * Wait for a reply to this endpoint; return its sequence number, or -1 on
+ * timeout.  Raw sockets see other endpoints' replies too, and IPv4 ones
+ * get the IP header in front.
+ */
+static int endpoint_recv(struct endpoint *ep)
+{
+	unsigned char buf[1500];
+	const unsigned char *icmp;
+
+	for (;;) {
+		ssize_t n = recv(ep->fd, buf, sizeof(buf), 0);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return -1;
+			die("bench: recv");
+		}
+		icmp = buf;
+		if (ep->kind == KIND_RAW && ep->family == AF_INET)
+			icmp += (buf[0] & 0xf) * 4;
+		if (icmp + 8 > buf + n || icmp[0] != echo_reply(ep->family))
+			continue;
+		if (ep->kind == KIND_RAW &&
+		    (icmp[4] << 8 | icmp[5]) != ep->ident)
+			continue;
+		return icmp[6] << 8 | icmp[7];
+	}
+}
+
+static double pingpong(struct endpoint *ep, double seconds)
+{
+	double start = now(), end = start + seconds, t;
+	unsigned long trips = 0;
+
+	do {
+		int seq;
+
+		endpoint_send(ep);
+		while ((seq = endpoint_recv(ep)) != ep->seq) {
+			/* Lost: ask again.  A late reply is just skipped. */
+			if (seq < 0)
+				endpoint_send(ep);
+		}
+		trips++;
+		t = now();
+	} while (t < end);
+	return trips / (t - start);
+}
+
+static int parse_family(const char *s)
+{
+	if (!strcmp(s, "4"))
+		return AF_INET;
+	if (!strcmp(s, "6"))
+		return AF_INET6;
+	fprintf(stderr, "bench: family must be 4 or 6, not '%s'\n", s);
+	exit(2);
+}
+
+static enum kind parse_kind(const char *s)
+{
+	if (!strcmp(s, "ping"))
+		return KIND_PING;
+	if (!strcmp(s, "raw"))
+		return KIND_RAW;
+	fprintf(stderr, "bench: kind must be ping or raw, not '%s'\n", s);
+	exit(2);
+}
+
+static long parse_count(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max) {
+		fprintf(stderr, "bench: '%s' is not a number in [%ld, %ld]\n",
+			s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+/* Room for @fds sockets besides stdio. */
+static void want_files(long fds)
+{
+	struct rlimit rl = { .rlim_cur = fds + 64, .rlim_max = fds + 64 };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("bench: RLIMIT_NOFILE");
+}
+
+static int cmd_pingpong(char **argv)
+{
+	struct endpoint ep;
+	int family = parse_family(argv[0]);
+	enum kind kind = parse_kind(argv[1]);
+	double seconds = parse_count(argv[2], 1, 3600);
+
+	endpoint_open(&ep, family, kind, getpid());
+	printf("rate %.0f\n", pingpong(&ep, seconds));
+	return 0;
+}
+
+struct flooder {
+	pthread_t thread;
+	struct endpoint ep;
+	int window;
+	atomic_ulong replies;
+};
+
+static atomic_bool flood_stop;
+
+static void *flood_thread(void *arg)
+{
+	struct flooder *f = arg;
+	int i;
+
+	for (i = 0; i < f->window; i++)
+		endpoint_send(&f->ep);
+	while (!atomic_load(&flood_stop)) {
+		if (endpoint_recv(&f->ep) >= 0)
+			atomic_fetch_add(&f->replies, 1);
+		/* A reply, or a loss: either way one more goes out. */
+		endpoint_send(&f->ep);
+	}
+	return NULL;
+}
+
+static unsigned long flood_replies(struct flooder *f, int threads)
+{
+	unsigned long sum = 0;
+	int i;
+
+	for (i = 0; i < threads; i++)
+		sum += atomic_load(&f[i].replies);
+	return sum;
+}
+
+static int cmd_flood(char **argv)
+{
+	int family = parse_family(argv[0]);
+	enum kind kind = parse_kind(argv[1]);
+	double seconds = parse_count(argv[2], 1, 3600);
+	int threads = parse_count(argv[3], 1, 256);
+	int window = parse_count(argv[4], 1, 1024);
+	struct flooder *f = calloc(threads, sizeof(*f));
+	unsigned long before, after;
+	double start, elapsed;
+	int i;
+
+	if (!f)
+		die("bench: calloc");
+	for (i = 0; i < threads; i++) {
+		endpoint_open(&f[i].ep, family, kind, getpid() + i);
+		f[i].window = window;
+		if (pthread_create(&f[i].thread, NULL, flood_thread, &f[i]))
+			die("bench: pthread_create");
+	}
+	/* Measure the steady state, not the first window. */
+	usleep(300000);
+	before = flood_replies(f, threads);
+	start = now();
+	usleep(seconds * 1e6);
+	after = flood_replies(f, threads);
+	elapsed = now() - start;
+	atomic_store(&flood_stop, true);
+	for (i = 0; i < threads; i++)
+		pthread_join(f[i].thread, NULL);
+	printf("rate %.0f\n", (after - before) / elapsed);
+	return 0;
+}
+
+/* Open idle connected IPv4 ping sockets until @fds holds @to of them. */
+static void open_idle(int *fds, long *have, long to)
+{
+	for (; *have < to; (*have)++) {
+		fds[*have] = open_connected(AF_INET, KIND_PING);
+		if (fds[*have] < 0)
+			die("bench: idle socket");
+	}
+}
+
+static double churn(double seconds)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(AF_INET, &ss);
+	unsigned char pkt[8 + PAYLOAD] = { ICMP_ECHO };
+	double start = now(), end = start + seconds, t;
+	unsigned long n = 0;
+
+	do {
+		int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+
+		if (fd < 0)
+			die("bench: churn socket");
+		if (sendto(fd, pkt, sizeof(pkt), 0, (void *)&ss, len) < 0)
+			die("bench: churn sendto");
+		close(fd);
+		n++;
+		t = now();
+	} while (t < end);
+	return n / (t - start);
+}
+
+static int cmd_scale(char **argv)
+{
+	double seconds = parse_count(argv[0], 1, 3600);
+	double opening = 0, t0;
+	long have = 0, max = 0, to;
+	struct endpoint ep;
+	int *fds, i;
+
+	for (i = 1; argv[i]; i++) {
+		to = parse_count(argv[i], 0, 65000);
+		if (to < max) {
+			fprintf(stderr, "bench: idle counts must ascend\n");
+			return 2;
+		}
+		max = to;
+	}
+	want_files(max + 1);
+	fds = calloc(max + 1, sizeof(*fds));
+	if (!fds)
+		die("bench: calloc");
+
+	endpoint_open(&ep, AF_INET, KIND_PING, 0);
+	for (i = 1; argv[i]; i++) {
+		to = parse_count(argv[i], 0, 65000);
+		t0 = now();
+		open_idle(fds, &have, to);
+		opening += now() - t0;
+		/* Time to open them all so far: linear or not. */
+		printf("open%ld_ms %.0f\n", to, opening * 1e3);
+		printf("idle%ld %.0f\n", to, pingpong(&ep, seconds));
+	}
+	printf("churn %.0f\n", churn(seconds));
+	return 0;
+}
+
+static int cmd_udp(char **argv)
+{
+	double seconds = parse_count(argv[0], 1, 3600);
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(AF_INET, &ss);
+	double start, end, t;
+	unsigned long n = 0;
+	char buf[64] = "";
+	int fd, keep;
+
+	keep = open_connected(AF_INET, KIND_PING);
+	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	if (keep < 0 || fd < 0 || bind(fd, (void *)&ss, len) ||
+	    getsockname(fd, (void *)&ss, &len) ||
+	    connect(fd, (void *)&ss, len))
+		die("bench: udp socket");
+	start = now();
+	end = start + seconds;
+	do {
+		if (send(fd, buf, sizeof(buf), 0) < 0 ||
+		    recv(fd, buf, sizeof(buf), 0) < 0)
+			die("bench: udp");
+		n++;
+		t = now();
+	} while (t < end);
+	printf("rate %.0f\n", n / (t - start));
+	return 0;
+}
+
+/* A new namespace starts with lo down and ping_group_range "1 0". */
+static void namespace_setup(void)
+{
+	static const char range[] = "0 2147483647";
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("bench: lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("bench: lo up");
+	close(fd);
+	fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY);
+	if (fd < 0 || write(fd, range, sizeof(range) - 1) < 0)
+		die("bench: ping_group_range");
+	close(fd);
+}
+
+static void ns_path(char *buf, size_t size, long i)
+{
+	snprintf(buf, size, NS_DIR "/ns%ld", i);
+}
+
+static int cmd_mkns(char **argv)
+{
+	long count = parse_count(argv[0], 1, 10000), i;
+	char path[64];
+	int fd;
+
+	if (mkdir(NS_DIR, 0755) && errno != EEXIST)
+		die("bench: " NS_DIR);
+	for (i = 0; i < count; i++) {
+		ns_path(path, sizeof(path), i);
+		fd = open(path, O_CREAT | O_RDONLY, 0444);
+		if (fd < 0)
+			die("bench: namespace file");
+		close(fd);
+		if (unshare(CLONE_NEWNET) ||
+		    mount("/proc/thread-self/ns/net", path, NULL, MS_BIND, NULL))
+			die("bench: namespace");
+		namespace_setup();
+	}
+	return 0;
+}
+
+static void enter_ns(long i)
+{
+	char path[64];
+	int fd;
+
+	ns_path(path, sizeof(path), i);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		die("bench: setns");
+	close(fd);
+}
+
+static int cmd_netns(char **argv)
+{
+	double seconds = parse_count(argv[0], 1, 3600);
+	long count = parse_count(argv[1], 1, 10000);
+	long per_ns = parse_count(argv[2], 1, 65000);
+	long have = 0, i;
+	struct endpoint ep;
+	int *fds;
+
+	want_files(count * per_ns);
+	fds = calloc(count * per_ns, sizeof(*fds));
+	if (!fds)
+		die("bench: calloc");
+	enter_ns(0);
+	endpoint_open(&ep, AF_INET, KIND_PING, 0);
+	/* ep is one of the first namespace's sockets. */
+	open_idle(fds, &have, per_ns - 1);
+	for (i = 1; i < count; i++) {
+		enter_ns(i);
+		open_idle(fds, &have, have + per_ns);
+	}
+	enter_ns(0);
+	printf("rate %.0f\n", pingpong(&ep, seconds));
+	return 0;
+}
+
+static long slab_kib(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kib = -1;
+
+	if (!f)
+		die("bench: /proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+static int cmd_mem(char **argv)
+{
+	int family = parse_family(argv[0]);
+	long count = parse_count(argv[1], 1, 60000), i, before;
+	int *fds;
+
+	want_files(count);
+	fds = calloc(count, sizeof(*fds));
+	if (!fds)
+		die("bench: calloc");
+	/* Let the RCU-freed sockets of earlier runs go first. */
+	sleep(1);
+	before = slab_kib();
+	for (i = 0; i < count; i++) {
+		fds[i] = open_connected(family, KIND_PING);
+		if (fds[i] < 0)
+			die("bench: socket");
+	}
+	printf("bytes_per_socket %.0f\n",
+	       (slab_kib() - before) * 1024.0 / count);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int args;	/* at least */
+		int (*run)(char **argv);
+	} cmds[] = {
+		{ "pingpong", 3, cmd_pingpong }, { "flood", 5, cmd_flood },
+		{ "scale", 2, cmd_scale }, { "udp", 1, cmd_udp },
+		{ "mkns", 1, cmd_mkns }, { "netns", 3, cmd_netns },
+		{ "mem", 2, cmd_mem },
+	};
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name) && argc - 2 >= cmds[i].args)
+			return cmds[i].run(argv + 2);
+	fprintf(stderr, "usage: bench COMMAND ARGS..., see tests/bench.c\n");
+	return 2;
+}
