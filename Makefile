@@ -15,7 +15,7 @@ endif
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all modules clean install check demo stress
+.PHONY: all modules clean install check demo stress bench
 
 all: modules
 
@@ -40,3 +40,6 @@ demo:
 
 stress:
 	./scripts/stress.sh
+
+bench:
+	./scripts/bench.sh

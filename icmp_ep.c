@@ -17,6 +17,7 @@
 
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
+#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -146,7 +147,14 @@ static const struct rhashtable_params icmp_ep_uid_params = {
 	.automatic_shrinking = true,
 };
 
+/* The generic jhash() would go byte by byte through the 16-bit ident. */
+static u32 icmp_ep_ident_hashfn(const void *data, u32 len, u32 seed)
+{
+	return jhash_1word(*(const u16 *)data, seed);
+}
+
 static const struct rhashtable_params icmp_ep_rht_params = {
+	.hashfn = icmp_ep_ident_hashfn,
 	.key_len = sizeof_field(struct sock_common, skc_num),
 	.key_offset = offsetof(struct icmp_ep_sock, inet.sk.__sk_common.skc_num),
 	.head_offset = offsetof(struct icmp_ep_sock, node),
@@ -462,10 +470,10 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
-static struct sock *icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
-				   const struct icmp_ep_af *af,
-				   const struct sk_buff *skb,
-				   const struct icmp_ep_rx *rx)
+static __always_inline struct sock *
+icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
+	       const struct icmp_ep_af *af, const struct sk_buff *skb,
+	       const struct icmp_ep_rx *rx)
 {
 	struct rhlist_head *list, *pos;
 	struct icmp_ep_sock *ep;
@@ -522,8 +530,9 @@ static int icmp_ep_check_group(struct net *net)
 /*
  * IPv6 reassembles after LOCAL_IN, where the receive hook sits, unless
  * nf_defrag_ipv6 reassembles in PREROUTING; without it a fragmented echo
- * reply could never reach us.  Ask for it in namespaces that use IPv6
- * sockets, and only there.
+ * reply could never reach us.  Its hooks cost every IPv6 packet of the
+ * namespace, so ask for it only where a socket of ours sends an echo that
+ * may come back in fragments: one larger than the IPv6 minimum MTU.
  */
 static int icmp_ep_want_defrag6(struct net *net)
 {
@@ -552,12 +561,8 @@ static int icmp_ep_init_sock(struct sock *sk)
 	if (err)
 		return err;
 
-	if (sk->sk_family == AF_INET6) {
-		err = icmp_ep_want_defrag6(sock_net(sk));
-		if (err)
-			return err;
+	if (sk->sk_family == AF_INET6)
 		sk->sk_ipv6only = 1;
-	}
 	/* The receive hook uses sockets found under RCU without a reference. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
@@ -1530,6 +1535,12 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
 	fl6.flowlabel = ip6_make_flowinfo(ipc6.tclass, fl6.flowlabel);
 
+	if (sizeof(struct ipv6hdr) + len > IPV6_MIN_MTU) {
+		err = icmp_ep_want_defrag6(net);
+		if (err)
+			return err;
+	}
+
 	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
@@ -1848,10 +1859,10 @@ out:
  * icmpv6_rcv(), which count it and hand it to the built-in ping table,
  * where it finds no socket of ours.  Our socket gets a clone.
  */
-static unsigned int icmp_ep_nf_hook(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
+static __always_inline unsigned int
+icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
+		const struct nf_hook_state *state)
 {
-	const struct icmp_ep_af *af = priv;
 	enum icmp_ep_rx_verdict verdict;
 	struct icmp_ep_table *t;
 	struct icmp_ep_rx rx;
@@ -1887,17 +1898,31 @@ static unsigned int icmp_ep_nf_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/*
+ * One entry point per family, so that the family's parser and address
+ * check are direct calls on a path that every local packet takes.
+ */
+static unsigned int icmp_ep_nf_hook4(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	return icmp_ep_nf_hook(&icmp_ep_inet, skb, state);
+}
+
+static unsigned int icmp_ep_nf_hook6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	return icmp_ep_nf_hook(&icmp_ep_inet6, skb, state);
+}
+
 static const struct nf_hook_ops icmp_ep_nf_ops[] = {
 	{
-		.hook = icmp_ep_nf_hook,
-		.priv = (void *)&icmp_ep_inet,
+		.hook = icmp_ep_nf_hook4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = ICMP_EP_NF_PRIORITY,
 	},
 	{
-		.hook = icmp_ep_nf_hook,
-		.priv = (void *)&icmp_ep_inet6,
+		.hook = icmp_ep_nf_hook6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = ICMP_EP_NF_PRIORITY,
@@ -1943,7 +1968,10 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 			   skb->dev, NULL, NULL, net, NULL);
 	local_bh_disable();
 	rcu_read_lock();
-	verdict = icmp_ep_nf_hook((void *)icmp_ep_af_of(family), skb, &state);
+	if (family == AF_INET6)
+		verdict = icmp_ep_nf_hook6(NULL, skb, &state);
+	else
+		verdict = icmp_ep_nf_hook4(NULL, skb, &state);
 	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;

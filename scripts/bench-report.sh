@@ -6,6 +6,11 @@
 set -eu
 
 awk '
+$1 == "INFO" {
+	sub(/^INFO /, "")
+	info[++ninfo] = $0
+}
+
 $1 == "BENCH" {
 	v[$2, $3, $4, $5] = $6
 	if ($2 > rounds)
@@ -37,7 +42,7 @@ function row(label, ratio, target, op, bi, bw, bn, ci, cw, cn,
 			x[++n] = a / b
 	}
 	if (!n) {
-		printf "| %-28s | %-34s | %6s | %-11s | %-7s | %-7s |\n",
+		printf "| %-28s | %-34s | %6s | %-13s | %-7s | %-7s |\n",
 		       label, ratio, "-", "no data", goal(target, op), "MISSING"
 		missing++
 		return
@@ -51,7 +56,7 @@ function row(label, ratio, target, op, bi, bw, bn, ci, cw, cn,
 		verdict = med <= target ? "met" : "MISSED"
 	if (verdict == "MISSED")
 		missed++
-	printf "| %-28s | %-34s | %6.2f | %5.2f-%-5.2f | %-7s | %-7s |\n",
+	printf "| %-28s | %-34s | %6.3f | %6.3f-%-6.3f | %-7s | %-7s |\n",
 	       label, ratio, med, x[1], x[n], goal(target, op), verdict
 }
 
@@ -69,8 +74,8 @@ END {
 			}
 		}
 
-	print "| workload                     | ratio                              | median | min-max     | target  | verdict |"
-	print "|------------------------------|------------------------------------|--------|-------------|---------|---------|"
+	print "| workload                     | ratio                              | median | min-max       | target  | verdict |"
+	print "|------------------------------|------------------------------------|--------|---------------|---------|---------|"
 	row("W1 ping-pong, IPv4", "icmp_ep / built-in", 1, ">=",
 	    "icmp_ep", "W1-v4", "rate", "builtin", "W1-v4", "rate")
 	row("W1 ping-pong, IPv6", "icmp_ep / built-in", 1, ">=",
@@ -83,6 +88,12 @@ END {
 	    "icmp_ep", "W2", "rate", "builtin", "W2", "rate")
 	row("W2 flood, 8 x 32 in flight", "icmp_ep / raw socket (root)", "", "",
 	    "icmp_ep", "W2", "rate", "raw", "W2", "rate")
+	row("W1 raw socket, IPv4", "icmp_ep loaded / unloaded", "", "",
+	    "raw-loaded", "W1-v4", "rate", "raw", "W1-v4", "rate")
+	row("W1 raw socket, IPv6", "icmp_ep loaded / unloaded", "", "",
+	    "raw-loaded", "W1-v6", "rate", "raw", "W1-v6", "rate")
+	row("W2 raw sockets, IPv4", "icmp_ep loaded / unloaded", "", "",
+	    "raw-loaded", "W2", "rate", "raw", "W2", "rate")
 	split("1 1000 10000 30000 60000", idle, " ")
 	for (i = 1; i <= 5; i++)
 		row("W3 ping-pong, " idle[i] " idle", "icmp_ep / built-in",
@@ -115,5 +126,7 @@ END {
 	    "builtin", "mem-v6", "bytes_per_socket")
 	printf "\n%d rounds; %d targets missed, %d figures missing\n",
 	       rounds, missed, missing
+	for (i = 1; i <= ninfo; i++)
+		print info[i]
 	exit missing ? 1 : 0
 }'

@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: boot Debian's stock kernel once and run every workload
 # against the built-in ping sockets and against icmp_ep, in interleaved
-# rounds, then print the table of ratios (scripts/bench-report.sh).
-#   BENCH_ROUNDS (default 5), BENCH_SECONDS per measurement (default 2)
+# rounds (A B, B A, ...), then print the table of ratios
+# (scripts/bench-report.sh).
+#   BENCH_ROUNDS (default 6), BENCH_SECONDS per measurement (default 3)
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$here/build
 scripts=$here/scripts
-rounds=${BENCH_ROUNDS:-5}
-seconds=${BENCH_SECONDS:-2}
+rounds=${BENCH_ROUNDS:-6}
+seconds=${BENCH_SECONDS:-3}
 
 "$scripts/deps.sh" >&2
 release=$("$scripts/stock-kernel.sh")

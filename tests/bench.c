@@ -61,6 +61,7 @@
 
 #include "icmp_csum.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PAYLOAD 56
 #define NS_DIR "/run/icmp_ep_bench"
 
@@ -385,7 +386,7 @@ static void open_idle(int *fds, long *have, long to)
 	}
 }
 
-static double churn(double seconds)
+static double churn_rate(double seconds)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = loopback(AF_INET, &ss);
@@ -438,7 +439,7 @@ static int cmd_scale(char **argv)
 		printf("open%ld_ms %.0f\n", to, opening * 1e3);
 		printf("idle%ld %.0f\n", to, pingpong(&ep, seconds));
 	}
-	printf("churn %.0f\n", churn(seconds));
+	printf("churn %.0f\n", churn_rate(seconds));
 	return 0;
 }
 
@@ -608,9 +609,10 @@ int main(int argc, char **argv)
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; argc > 1 && i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name) && argc - 2 >= cmds[i].args)
 			return cmds[i].run(argv + 2);
-	fprintf(stderr, "usage: bench COMMAND ARGS..., see tests/bench.c\n");
+	fprintf(stderr,
+		"usage: bench pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
 	return 2;
 }
