@@ -40,7 +40,7 @@ elif ! grep -q '^GUEST-DONE' "$results" 2>/dev/null; then
 	failed=1
 fi
 
-bad='BUG:|WARNING:|KASAN:|UBSAN:|circular locking|Call Trace|unreferenced object|Kernel panic'
+bad='BUG:|WARNING:|KASAN:|UBSAN:|circular locking|Call Trace|unreferenced object|Kernel panic|detected stalls|blocked for more than'
 if grep -E "$bad" "$console" >&2; then
 	echo "vm: FAIL: kernel reported the lines above ($console)" >&2
 	failed=1

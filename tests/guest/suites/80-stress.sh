@@ -13,7 +13,11 @@ pid=$!
 wait_module_busy
 attempts=0
 refused=0
+peak=0
 while kill -0 "$pid" 2>/dev/null; do
+	# Every socket of ours, closed or not yet freed, holds a reference.
+	refs=$(cat /sys/module/icmp_ep/refcnt 2>/dev/null || echo 0)
+	[ "$refs" -le "$peak" ] || peak=$refs
 	attempts=$((attempts + 1))
 	if rmmod icmp_ep 2>/dev/null; then
 		break
@@ -23,7 +27,8 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid"
 rc=$?
-echo "rmmod refused $refused of $attempts times while sockets were open"
+echo "rmmod refused $refused of $attempts times while sockets were open;" \
+	"at most $peak sockets alive or awaiting their RCU grace period"
 check stress/churn-completed [ "$rc" -eq 0 ]
 check stress/rmmod-refused-while-busy [ "$refused" -eq "$attempts" ]
 check stress/rmmod-after-churn unload_module
