@@ -407,6 +407,7 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 {
 	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	bool new_ident;
 	int err;
 
 	sock_owned_by_me(sk);
@@ -423,19 +424,27 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 		goto out;
 	}
 
-	err = icmp_ep_uid_charge(t, sk->sk_uid);
-	if (err)
-		goto out;
+	/*
+	 * The cap counts idents, not sockets: SO_REUSEADDR sharers all have
+	 * the same uid (icmp_ep_ident_shareable()), and only the first pays.
+	 */
+	new_ident = !icmp_ep_ident_in_use(&t->idents, ident);
+	if (new_ident) {
+		err = icmp_ep_uid_charge(t, sk->sk_uid);
+		if (err)
+			goto out;
+	}
 
 	inet->inet_num = ident;
 	err = rhltable_insert(&t->socks, &icmp_ep_sk(sk)->node,
 			      icmp_ep_rht_params);
 	if (err) {
 		inet->inet_num = 0;
-		icmp_ep_uid_uncharge(t, sk->sk_uid);
+		if (new_ident)
+			icmp_ep_uid_uncharge(t, sk->sk_uid);
 		goto out;
 	}
-	if (!icmp_ep_ident_in_use(&t->idents, ident))
+	if (new_ident)
 		icmp_ep_ident_take(&t->idents, ident);
 	inet->inet_sport = htons(ident);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
@@ -460,9 +469,10 @@ static void icmp_ep_unhash(struct sock *sk)
 	if (ident) {
 		WARN_ON_ONCE(rhltable_remove(&t->socks, &icmp_ep_sk(sk)->node,
 					     icmp_ep_rht_params));
-		if (!icmp_ep_ident_has_socks(t, ident))
+		if (!icmp_ep_ident_has_socks(t, ident)) {
 			icmp_ep_ident_release(&t->idents, ident);
-		icmp_ep_uid_uncharge(t, sk->sk_uid);
+			icmp_ep_uid_uncharge(t, sk->sk_uid);
+		}
 		inet->inet_num = 0;
 		inet->inet_sport = 0;
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);

@@ -11,9 +11,10 @@
  *	connect / disconnect / connect (CVE-2015-3636) and disconnect racing
  *	close (CVE-2017-2671).  Prints the operations per second held.
  *
- *   stress hold COUNT
- *	Bind COUNT IPv4 sockets to ephemeral idents and print what each bind
- *	returned, holding them all until the last: max_idents_per_uid at work.
+ *   stress hold COUNT [SHARED]
+ *	Bind SHARED IPv4 sockets with SO_REUSEADDR to one ident, then COUNT
+ *	more to ephemeral idents, and print what each bind returned, holding
+ *	them all until the last: max_idents_per_uid at work.
  *
  *   stress listen IDENT SECONDS
  *	Bind an IPv4 and an IPv6 socket to IDENT and read both for SECONDS,
@@ -523,12 +524,32 @@ static int run_listen(unsigned short ident, int seconds)
 	return bad[0] || bad[1];
 }
 
-static int run_hold(int count)
+/* Sockets sharing one ident count once against max_idents_per_uid. */
+static void hold_shared(int count)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(AF_INET, &ss, 0);
+	int i, fd, one = 1;
+
+	for (i = 1; i <= count; i++) {
+		fd = open_ping(AF_INET);
+		if (fd < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    bind(fd, (void *)&ss, len) ||
+		    getsockname(fd, (void *)&ss, &len))
+			printf("shared %d: %s\n", i, strerrorname_np(errno));
+		else
+			printf("shared %d: ok\n", i);
+	}
+}
+
+static int run_hold(int count, int shared)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = loopback(AF_INET, &ss, 0);
 	int i, fd;
 
+	hold_shared(shared);
 	for (i = 1; i <= count; i++) {
 		fd = open_ping(AF_INET);
 		if (fd < 0 || bind(fd, (void *)&ss, len))
@@ -546,12 +567,13 @@ int main(int argc, char **argv)
 			     strtoull(argv[4], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "listen"))
 		return run_listen(atoi(argv[2]), atoi(argv[3]));
-	if (argc == 3 && !strcmp(argv[1], "hold"))
-		return run_hold(atoi(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "hold"))
+		return run_hold(atoi(argv[2]), argc == 4 ? atoi(argv[3]) : 0);
 	if (argc == 4 && !strcmp(argv[1], "fuzz"))
 		return run_fuzz(strtoul(argv[2], NULL, 0),
 			    strtoull(argv[3], NULL, 0));
-	fputs("usage: stress churn THREADS SECONDS SEED | hold COUNT |\n"
+	fputs("usage: stress churn THREADS SECONDS SEED\n"
+	      "       stress hold COUNT [SHARED]\n"
 	      "       stress listen IDENT SECONDS | fuzz CALLS SEED\n", stderr);
 	return 2;
 }

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # max_idents_per_uid: one uid cannot hold more idents than the cap in a
-# namespace, another uid is not affected, and 0 lifts the cap.
+# namespace, sockets sharing an ident count once, another uid is not
+# affected, and 0 lifts the cap.
 . /tests/guest/lib.sh
 
 param=/sys/module/icmp_ep/parameters/max_idents_per_uid
@@ -13,6 +14,12 @@ cat /tmp/quota.nobody /tmp/quota.other
 check quota/under-cap-allowed sh -c '[ "$(grep -c ": ok" /tmp/quota.nobody)" -eq 3 ]'
 check quota/at-cap-refused grep -q "^bind 4: EAGAIN" /tmp/quota.nobody
 check quota/other-uid-unaffected sh -c '[ "$(grep -c ": ok" /tmp/quota.other)" -eq 3 ]'
+# Four sockets sharing one ident hold one ident, leaving two of the three.
+as_nobody /tests/bin/stress hold 3 4 >/tmp/quota.shared
+cat /tmp/quota.shared
+check quota/shared-ident-counts-once sh -c '[ "$(grep -c "^shared .: ok" /tmp/quota.shared)" -eq 4 ]'
+check quota/shared-leaves-the-rest sh -c '[ "$(grep -c "^bind .: ok" /tmp/quota.shared)" -eq 2 ]'
+check quota/shared-then-cap-refused grep -q "^bind 3: EAGAIN" /tmp/quota.shared
 echo 0 >$param
 as_nobody /tests/bin/stress hold 10 >/tmp/quota.free
 check quota/zero-is-unlimited sh -c '[ "$(grep -c ": ok" /tmp/quota.free)" -eq 10 ]'
