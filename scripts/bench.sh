@@ -15,11 +15,8 @@ seconds=${BENCH_SECONDS:-3}
 
 "$scripts/deps.sh" >&2
 release=$("$scripts/stock-kernel.sh")
-"$scripts/build-tests.sh" "$build/bin"
-"$scripts/build-module.sh" "/usr/src/linux-headers-$release" \
-	"$build/stock" >&2
-"$scripts/initramfs.sh" "$build/stock/initramfs.gz" "$build/stock" \
-	"$build/bin" "$release"
+"$scripts/guest-image.sh" "/usr/src/linux-headers-$release" \
+	"$build/stock" "$release"
 
 echo "bench: $rounds rounds of ${seconds}-second measurements on $release" >&2
 ICMP_EP_ARGS="icmp_ep.rounds=$rounds icmp_ep.bench_seconds=$seconds" \

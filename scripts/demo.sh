@@ -10,16 +10,15 @@ scripts=$here/scripts
 
 "$scripts/deps.sh" >&2
 release=$("$scripts/stock-kernel.sh")
-"$scripts/build-tests.sh" "$build/bin"
-"$scripts/build-module.sh" "/usr/src/linux-headers-$release" "$build/stock" >&2
-"$scripts/initramfs.sh" "$build/demo.gz" "$build/stock" "$build/bin" "$release"
+"$scripts/guest-image.sh" "/usr/src/linux-headers-$release" \
+	"$build/stock" "$release"
 
 echo "Booting $release under QEMU..." >&2
 rc=0
 qemu-system-x86_64 -nodefaults -no-user-config -machine pc -accel tcg \
 	-cpu max -smp 2 -m 1024 -display none -monitor none -nic none \
 	-no-reboot -serial "file:$build/demo-console.log" -serial stdio \
-	-kernel "/boot/vmlinuz-$release" -initrd "$build/demo.gz" \
+	-kernel "/boot/vmlinuz-$release" -initrd "$build/stock/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 icmp_ep.mode=demo" </dev/null |
 	tr -d '\r' | grep -v '^GUEST-DONE$' || rc=$?
 exit "$rc"

@@ -18,9 +18,7 @@ inject=${INJECT_COUNT:-6000}
 
 "$scripts/deps.sh"
 tree=$("$scripts/debug-kernel.sh")
-"$scripts/build-tests.sh" "$build/bin"
-"$scripts/build-module.sh" "$tree" "$build/stress"
-"$scripts/initramfs.sh" "$build/stress/initramfs.gz" "$build/stress" "$build/bin"
+"$scripts/guest-image.sh" "$tree" "$build/stress"
 
 echo "stress: $seconds s of churn, $calls fuzz calls, seed $seed," \
 	"$inject packets of each malformed kind"
