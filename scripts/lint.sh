@@ -21,6 +21,8 @@ fi
 
 cd "$here"
 files=$(git ls-files '*.c' '*.h')
+# Outside a git checkout there would be nothing to check and nothing to fail.
+[ -n "$files" ] || { echo "lint: no C files listed by git" >&2; exit 1; }
 status=0
 # shellcheck disable=SC2086 # one argument per file
 perl "$tools/scripts/checkpatch.pl" --strict --no-tree --terse -f $files ||
