@@ -26,5 +26,5 @@ ICMP_EP_ARGS="icmp_ep.seconds=$seconds icmp_ep.calls=$calls icmp_ep.seed=$seed i
 	"$scripts/vm-run.sh" "$tree/arch/x86/boot/bzImage" \
 	"$build/stress/initramfs.gz" "$build/vm-stress" stress \
 	$((seconds + calls / 200 + inject / 2 + 900)) 4096
-grep -a -E '^(churn|fuzz|rmmod refused|inject|ipv[46] delivered)' \
+grep -a -E '^(churn|fuzz|rmmod refused|queue overflow|inject|ipv[46] delivered)' \
 	"$build/vm-stress/results.log" | tr -d '\r'

@@ -27,8 +27,13 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid"
 rc=$?
+# The initial namespace's counters; the churned namespaces' died with them.
+stats=$(cat /proc/net/stat/icmp_ep 2>/dev/null || true)
 echo "rmmod refused $refused of $attempts times while sockets were open;" \
 	"at most $peak sockets alive or awaiting their RCU grace period"
+echo "$stats" | awk '/_drop_queue_full / { full += $2 }
+	/_(replies|errors)_delivered / { got += $2 }
+	END { printf "queue overflow drops %d, replies and errors delivered %d\n", full, got }'
 check stress/churn-completed [ "$rc" -eq 0 ]
 check stress/rmmod-refused-while-busy [ "$refused" -eq "$attempts" ]
 check stress/rmmod-after-churn unload_module
