@@ -524,8 +524,12 @@ static int run_listen(unsigned short ident, int seconds)
 	return bad[0] || bad[1];
 }
 
-/* Sockets sharing one ident count once against max_idents_per_uid. */
-static void hold_shared(int count)
+/*
+ * Bind COUNT IPv4 sockets, each to a fresh ephemeral ident, or with SHARED
+ * all to the first one's ident through SO_REUSEADDR, and print what each
+ * bind returned under the name WHAT.  The sockets stay open until exit.
+ */
+static void hold(const char *what, int count, bool shared)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = loopback(AF_INET, &ss, 0);
@@ -534,29 +538,20 @@ static void hold_shared(int count)
 	for (i = 1; i <= count; i++) {
 		fd = open_ping(AF_INET);
 		if (fd < 0 ||
-		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    (shared && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+					  sizeof(one))) ||
 		    bind(fd, (void *)&ss, len) ||
-		    getsockname(fd, (void *)&ss, &len))
-			printf("shared %d: %s\n", i, strerrorname_np(errno));
+		    (shared && getsockname(fd, (void *)&ss, &len)))
+			printf("%s %d: %s\n", what, i, strerrorname_np(errno));
 		else
-			printf("shared %d: ok\n", i);
+			printf("%s %d: ok\n", what, i);
 	}
 }
 
 static int run_hold(int count, int shared)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = loopback(AF_INET, &ss, 0);
-	int i, fd;
-
-	hold_shared(shared);
-	for (i = 1; i <= count; i++) {
-		fd = open_ping(AF_INET);
-		if (fd < 0 || bind(fd, (void *)&ss, len))
-			printf("bind %d: %s\n", i, strerrorname_np(errno));
-		else
-			printf("bind %d: ok\n", i);
-	}
+	hold("shared", shared, true);
+	hold("bind", count, false);
 	return 0;
 }
 
