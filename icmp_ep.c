@@ -81,7 +81,16 @@ static unsigned int max_idents_per_uid;
 module_param(max_idents_per_uid, uint, 0644);
 MODULE_PARM_DESC(max_idents_per_uid,
 		 "Most idents one uid may hold per family in a network namespace (0, the default: no limit, as with the built-in sockets)");
+
+/*
+ * nf_defrag_ipv6 is a module of its own on distribution kernels: linking
+ * against it would fail every insmod until someone loaded it by hand.  Its
+ * two functions are looked up, and the module loaded, when a socket first
+ * needs them; the references are dropped at module exit.
+ */
 static DEFINE_MUTEX(icmp_ep_defrag6_mutex);
+static int (*icmp_ep_defrag6_enable)(struct net *net);
+static void (*icmp_ep_defrag6_disable)(struct net *net);
 
 /* One send in progress: the validated echo header and the running checksum. */
 struct icmp_ep_tx {
@@ -155,9 +164,9 @@ static u32 icmp_ep_ident_hashfn(const void *data, u32 len, u32 seed)
 
 static const struct rhashtable_params icmp_ep_rht_params = {
 	.hashfn = icmp_ep_ident_hashfn,
-	.key_len = sizeof_field(struct sock_common, skc_num),
-	.key_offset = offsetof(struct icmp_ep_sock, inet.sk.__sk_common.skc_num),
-	.head_offset = offsetof(struct icmp_ep_sock, node),
+	.key_len = sizeof_field(struct icmp_ep_node, ident),
+	.key_offset = offsetof(struct icmp_ep_node, ident),
+	.head_offset = offsetof(struct icmp_ep_node, list),
 	.automatic_shrinking = true,
 };
 
@@ -316,11 +325,18 @@ static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
 
 /* The ident table */
 
+/*
+ * Whether @sk may hold @ident: a free one, or one whose holders all set
+ * SO_REUSEADDR and have @sk's uid, as ping_get_port() requires.  For a
+ * shared ident, *@charged is the uid that ident is charged to.  Holders
+ * are alive: they leave the table, under @t->lock, before they are freed.
+ */
 static bool icmp_ep_ident_shareable(struct icmp_ep_table *t,
-				    const struct sock *sk, u16 ident)
+				    const struct sock *sk, u16 ident,
+				    kuid_t *charged)
 {
 	struct rhlist_head *list, *pos;
-	struct icmp_ep_sock *other;
+	struct icmp_ep_node *other;
 	bool shareable = true;
 
 	lockdep_assert_held(&t->lock);
@@ -332,13 +348,14 @@ static bool icmp_ep_ident_shareable(struct icmp_ep_table *t,
 
 	rcu_read_lock();
 	list = rhltable_lookup(&t->socks, &ident, icmp_ep_rht_params);
-	rhl_for_each_entry_rcu(other, pos, list, node) {
-		const struct sock *sk2 = &other->inet.sk;
+	rhl_for_each_entry_rcu(other, pos, list, list) {
+		const struct sock *sk2 = other->sk;
 
 		if (!sk2->sk_reuse || !uid_eq(sk2->sk_uid, sk->sk_uid)) {
 			shareable = false;
 			break;
 		}
+		*charged = other->uid;
 	}
 	rcu_read_unlock();
 	return shareable;
@@ -400,17 +417,24 @@ static bool icmp_ep_ident_has_socks(struct icmp_ep_table *t, u16 ident)
 
 /*
  * Give @sk the ident @ident, or a random free one when @ident is 0.  The
- * socket's inet_num is the ident and the hash key; it changes only here and
- * in icmp_ep_unhash(), under the table lock.
+ * socket's inet_num is the ident; it changes only here and in
+ * icmp_ep_unhash(), under the table lock, together with the socket's entry.
  */
 static int icmp_ep_hash(struct sock *sk, u16 ident)
 {
 	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct icmp_ep_node *node;
 	bool new_ident;
 	int err;
 
 	sock_owned_by_me(sk);
+
+	node = kmalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return -ENOMEM;
+	node->sk = sk;
+	node->uid = sk->sk_uid;
 
 	spin_lock(&t->lock);
 	if (!ident) {
@@ -419,37 +443,38 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 		if (err < 0)
 			goto out;
 		ident = err;
-	} else if (!icmp_ep_ident_shareable(t, sk, ident)) {
+	} else if (!icmp_ep_ident_shareable(t, sk, ident, &node->uid)) {
 		err = -EADDRINUSE;
 		goto out;
 	}
+	node->ident = ident;
 
-	/*
-	 * The cap counts idents, not sockets: SO_REUSEADDR sharers all have
-	 * the same uid (icmp_ep_ident_shareable()), and only the first pays.
-	 */
+	/* The cap counts idents, not sockets: only the first holder pays. */
 	new_ident = !icmp_ep_ident_in_use(&t->idents, ident);
 	if (new_ident) {
-		err = icmp_ep_uid_charge(t, sk->sk_uid);
+		err = icmp_ep_uid_charge(t, node->uid);
 		if (err)
 			goto out;
 	}
 
-	inet->inet_num = ident;
-	err = rhltable_insert(&t->socks, &icmp_ep_sk(sk)->node,
-			      icmp_ep_rht_params);
+	/* Before the entry is visible: a reader checks it against this. */
+	rcu_assign_pointer(icmp_ep_sk(sk)->node, node);
+	err = rhltable_insert(&t->socks, &node->list, icmp_ep_rht_params);
 	if (err) {
-		inet->inet_num = 0;
+		RCU_INIT_POINTER(icmp_ep_sk(sk)->node, NULL);
 		if (new_ident)
-			icmp_ep_uid_uncharge(t, sk->sk_uid);
+			icmp_ep_uid_uncharge(t, node->uid);
 		goto out;
 	}
 	if (new_ident)
 		icmp_ep_ident_take(&t->idents, ident);
+	node = NULL;
+	inet->inet_num = ident;
 	inet->inet_sport = htons(ident);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 out:
 	spin_unlock(&t->lock);
+	kfree(node);
 	return err;
 }
 
@@ -461,46 +486,71 @@ out:
 static void icmp_ep_unhash(struct sock *sk)
 {
 	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
+	struct icmp_ep_sock *ep = icmp_ep_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	u16 ident;
+	struct icmp_ep_node *node;
 
 	spin_lock(&t->lock);
-	ident = inet->inet_num;
-	if (ident) {
-		WARN_ON_ONCE(rhltable_remove(&t->socks, &icmp_ep_sk(sk)->node,
+	node = rcu_dereference_protected(ep->node, lockdep_is_held(&t->lock));
+	if (node) {
+		WARN_ON_ONCE(rhltable_remove(&t->socks, &node->list,
 					     icmp_ep_rht_params));
-		if (!icmp_ep_ident_has_socks(t, ident)) {
-			icmp_ep_ident_release(&t->idents, ident);
-			icmp_ep_uid_uncharge(t, sk->sk_uid);
+		if (!icmp_ep_ident_has_socks(t, node->ident)) {
+			icmp_ep_ident_release(&t->idents, node->ident);
+			icmp_ep_uid_uncharge(t, node->uid);
 		}
+		RCU_INIT_POINTER(ep->node, NULL);
 		inet->inet_num = 0;
 		inet->inet_sport = 0;
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+		/* Readers may still be on it, or walking past it. */
+		kfree_rcu(node, rcu);
 	}
 	spin_unlock(&t->lock);
 }
 
+static __always_inline bool
+icmp_ep_sk_match(const struct sock *sk, const struct net *net,
+		 const struct icmp_ep_af *af, const struct sk_buff *skb,
+		 const struct icmp_ep_rx *rx)
+{
+	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+
+	if (!net_eq(sock_net(sk), net))
+		return false;
+	if (bound_dev_if && bound_dev_if != rx->dif &&
+	    bound_dev_if != rx->sdif)
+		return false;
+	return af->rx_daddr_match(sk, skb);
+}
+
+/*
+ * The socket a reply or error is for, with a reference the caller must
+ * put.  As __inet_lookup_established() does for TCP's equally
+ * SLAB_TYPESAFE_BY_RCU sockets: match, pin, then match again, as the
+ * memory may have become another socket before the pin.
+ */
 static __always_inline struct sock *
 icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
 	       const struct icmp_ep_af *af, const struct sk_buff *skb,
 	       const struct icmp_ep_rx *rx)
 {
 	struct rhlist_head *list, *pos;
-	struct icmp_ep_sock *ep;
+	struct icmp_ep_node *node;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "icmp_ep lookup outside RCU");
 
 	list = rhltable_lookup(&t->socks, &rx->ident, icmp_ep_rht_params);
-	rhl_for_each_entry_rcu(ep, pos, list, node) {
-		struct sock *sk = &ep->inet.sk;
-		int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+	rhl_for_each_entry_rcu(node, pos, list, list) {
+		struct sock *sk = node->sk;
 
-		if (!net_eq(sock_net(sk), net))
+		if (!icmp_ep_sk_match(sk, net, af, skb, rx) ||
+		    unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
 			continue;
-		if (bound_dev_if && bound_dev_if != rx->dif &&
-		    bound_dev_if != rx->sdif)
-			continue;
-		if (!af->rx_daddr_match(sk, skb))
-			continue;
-		return sk;
+		if (likely(rcu_access_pointer(icmp_ep_sk(sk)->node) == node &&
+			   icmp_ep_sk_match(sk, net, af, skb, rx)))
+			return sk;
+		sock_put(sk);
 	}
 	return NULL;
 }
@@ -537,6 +587,36 @@ static int icmp_ep_check_group(struct net *net)
 	return err;
 }
 
+/* As symbol_request(), but by module name: modules.dep knows it as such. */
+static int icmp_ep_defrag6_get(void)
+{
+	lockdep_assert_held(&icmp_ep_defrag6_mutex);
+
+	if (icmp_ep_defrag6_enable)
+		return 0;
+	icmp_ep_defrag6_enable = symbol_get(nf_defrag_ipv6_enable);
+	if (!icmp_ep_defrag6_enable) {
+		request_module("nf_defrag_ipv6");
+		icmp_ep_defrag6_enable = symbol_get(nf_defrag_ipv6_enable);
+	}
+	if (!icmp_ep_defrag6_enable) {
+		pr_warn_once("icmp_ep: cannot load nf_defrag_ipv6: IPv6 echoes over %u bytes fail with ENOPKG\n",
+			     IPV6_MIN_MTU - (unsigned int)sizeof(struct ipv6hdr));
+		return -ENOPKG;
+	}
+	/* The same module exports both: it cannot fail once loaded. */
+	icmp_ep_defrag6_disable = symbol_get(nf_defrag_ipv6_disable);
+	return 0;
+}
+
+static void icmp_ep_defrag6_put(void)
+{
+	if (!icmp_ep_defrag6_enable)
+		return;
+	symbol_put(nf_defrag_ipv6_disable);
+	symbol_put(nf_defrag_ipv6_enable);
+}
+
 /*
  * IPv6 reassembles after LOCAL_IN, where the receive hook sits, unless
  * nf_defrag_ipv6 reassembles in PREROUTING; without it a fragmented echo
@@ -555,7 +635,7 @@ static int icmp_ep_want_defrag6(struct net *net)
 
 	mutex_lock(&icmp_ep_defrag6_mutex);
 	if (!en->defrag6) {
-		err = nf_defrag_ipv6_enable(net);
+		err = icmp_ep_defrag6_get() ?: icmp_ep_defrag6_enable(net);
 		/* Pairs with the acquire above. */
 		smp_store_release(&en->defrag6, !err);
 	}
@@ -573,8 +653,6 @@ static int icmp_ep_init_sock(struct sock *sk)
 
 	if (sk->sk_family == AF_INET6)
 		sk->sk_ipv6only = 1;
-	/* The receive hook uses sockets found under RCU without a reference. */
-	sock_set_flag(sk, SOCK_RCU_FREE);
 	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
 	return 0;
 }
@@ -1898,13 +1976,13 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 
 	/* A bad checksum is left for icmp_rcv() to count. */
 	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + rx.offset,
-			sk->sk_protocol, state->pf)) {
+			sk->sk_protocol, state->pf))
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
-		return NF_ACCEPT;
-	}
-
-	icmp_ep_count(t, rx.error ? icmp_ep_rcv_error(sk, af, skb, &rx) :
-				    icmp_ep_rcv_reply(sk, skb, &rx));
+	else
+		icmp_ep_count(t, rx.error ?
+				 icmp_ep_rcv_error(sk, af, skb, &rx) :
+				 icmp_ep_rcv_reply(sk, skb, &rx));
+	sock_put(sk);
 	return NF_ACCEPT;
 }
 
@@ -2010,6 +2088,7 @@ static struct proto icmp_ep_prot = {
 	.get_port = icmp_ep_get_port,
 	.put_port = icmp_ep_unhash,
 	.obj_size = sizeof(struct icmp_ep_sock),
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,
 };
 
 static struct proto icmp_ep6_prot = {
@@ -2030,6 +2109,7 @@ static struct proto icmp_ep6_prot = {
 	.get_port = icmp_ep_get_port,
 	.put_port = icmp_ep_unhash,
 	.obj_size = sizeof(struct icmp_ep6_sock),
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,
 };
 
 /* As inet_sockraw_ops, which is not exported, but with our getname. */
@@ -2112,15 +2192,15 @@ static const struct icmp_ep_af *icmp_ep_seq_af(struct seq_file *seq)
 static void *icmp_ep_seq_next_sock(struct seq_file *seq)
 {
 	struct icmp_ep_iter *it = seq->private;
-	struct icmp_ep_sock *ep;
+	struct icmp_ep_node *node;
 
 	do {
-		ep = rhashtable_walk_next(&it->hti);
-	} while (PTR_ERR(ep) == -EAGAIN);
-	if (IS_ERR(ep))
+		node = rhashtable_walk_next(&it->hti);
+	} while (PTR_ERR(node) == -EAGAIN);
+	if (IS_ERR(node))
 		return NULL;
 	it->slot++;
-	return ep;
+	return node;
 }
 
 static void *icmp_ep_seq_start(struct seq_file *seq, loff_t *pos)
@@ -2160,20 +2240,31 @@ static int icmp_ep_seq_show(struct seq_file *seq, void *v)
 {
 	const struct icmp_ep_af *af = icmp_ep_seq_af(seq);
 	struct icmp_ep_iter *it = seq->private;
-	struct sock *sk = v;
+	struct icmp_ep_node *node = v;
+	struct sock *sk;
 
 	if (v == SEQ_START_TOKEN) {
 		af->seq_header(seq);
 		return 0;
 	}
-	af->seq_addrs(seq, sk, it->slot);
-	seq_printf(seq, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u",
-		   sk->sk_state, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
-		   0, 0L, 0,
-		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)), 0,
-		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
-		   atomic_read(&sk->sk_drops));
-	seq_pad(seq, '\n');
+
+	/* A socket closed since the walk found it is left out. */
+	sk = node->sk;
+	if (!refcount_inc_not_zero(&sk->sk_refcnt))
+		return 0;
+	if (rcu_access_pointer(icmp_ep_sk(sk)->node) == node) {
+		af->seq_addrs(seq, sk, it->slot);
+		/* The reference count shown leaves out our own. */
+		seq_printf(seq, " %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u",
+			   sk->sk_state, sk_wmem_alloc_get(sk),
+			   sk_rmem_alloc_get(sk), 0, 0L, 0,
+			   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+			   0, sock_i_ino(sk),
+			   refcount_read(&sk->sk_refcnt) - 1, sk,
+			   atomic_read(&sk->sk_drops));
+		seq_pad(seq, '\n');
+	}
+	sock_put(sk);
 	return 0;
 }
 
@@ -2309,8 +2400,9 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 	remove_proc_entry("icmp_ep", net->proc_net_stat);
 	remove_proc_entry("icmp_ep6", net->proc_net);
 	remove_proc_entry("icmp_ep", net->proc_net);
+	/* Set only once icmp_ep_defrag6_get() has succeeded. */
 	if (en->defrag6)
-		nf_defrag_ipv6_disable(net);
+		icmp_ep_defrag6_disable(net);
 
 	/* Every socket holds its netns, so none can be left. */
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {
@@ -2364,6 +2456,7 @@ static void __exit icmp_ep_exit(void)
 	inet6_unregister_protosw(&icmp_ep6_protosw);
 	inet_unregister_protosw(&icmp_ep_protosw);
 	unregister_pernet_subsys(&icmp_ep_net_ops);
+	icmp_ep_defrag6_put();
 	synchronize_net();
 	proto_unregister(&icmp_ep6_prot);
 	proto_unregister(&icmp_ep_prot);

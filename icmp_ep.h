@@ -12,6 +12,7 @@
 #include <linux/limits.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock_types.h>
+#include <linux/uidgid.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
 #include <linux/ipv6.h>
@@ -110,14 +111,45 @@ enum icmp_ep_rx_verdict {
 };
 
 /**
+ * struct icmp_ep_node - a socket's entry in &icmp_ep_table.socks
+ * @list: in the list of the sockets holding @ident
+ * @ident: the hash key
+ * @uid: whom the ident is charged to: the binder's sk_uid when the ident
+ *	was taken, copied by every socket that shares it, as fchown() on a
+ *	socket can change sk_uid later
+ * @sk: the socket, set once; see &struct icmp_ep_sock for when it may be
+ *	dereferenced
+ * @rcu: frees the entry once the readers that may still see it are done
+ *
+ * The entry lives apart from the socket so that it can outlive it: sockets
+ * are %SLAB_TYPESAFE_BY_RCU and may be freed, and their memory reused,
+ * while a reader is still walking the list; an entry is only freed after
+ * a grace period and is never hashed twice, so a walk never strays into
+ * another ident's list.
+ */
+struct icmp_ep_node {
+	struct rhlist_head list;
+	u16 ident;
+	kuid_t uid;
+	struct sock *sk;
+	struct rcu_head rcu;
+};
+
+/**
  * struct icmp_ep_sock - an icmp_ep socket
- * @inet: the inet socket; its inet_num is the ident while @node is hashed
- * @node: entry in &icmp_ep_table.socks
+ * @inet: the inet socket; its inet_num is the ident while @node is set
+ * @node: the socket's entry in its table while it holds an ident; written
+ *	under &icmp_ep_table.lock, compared under RCU by readers who found
+ *	the entry, to tell the socket from a new one in the same memory
  * @state: where the socket is in its lifecycle, changed under the socket lock
+ *
+ * Sockets are %SLAB_TYPESAFE_BY_RCU: a reader that finds one under RCU may
+ * read it but must take a reference with refcount_inc_not_zero() and then
+ * check that its @node is still the entry it came through.
  */
 struct icmp_ep_sock {
 	struct inet_sock inet;
-	struct rhlist_head node;
+	struct icmp_ep_node __rcu *node;
 	enum icmp_ep_state state;
 };
 

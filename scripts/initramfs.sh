@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Pack the test VM's initramfs:
 #   initramfs.sh OUT KO_DIR TEST_BIN_DIR [KERNEL_RELEASE]
-# OUT gets busybox, the real networking tools with their libraries, the
-# module(s) from KO_DIR, the test binaries from TEST_BIN_DIR, tests/guest,
-# and, for a distribution kernel, the modules the suites need from
-# /lib/modules/KERNEL_RELEASE in load order.
+# OUT gets busybox, kmod, the real networking tools with their libraries,
+# the module(s) from KO_DIR, the test binaries from TEST_BIN_DIR,
+# tests/guest, and, for a distribution kernel, the modules the suites use
+# from /lib/modules/KERNEL_RELEASE, indexed by depmod.  Nothing is loaded
+# at boot: as on an installed system, the kernel asks modprobe for each
+# module when it is first needed.
 set -eu
 
 out=$1
@@ -41,7 +43,12 @@ for applet in $(/bin/busybox --list); do
 done
 
 copy_with_libs /usr/bin/ping /usr/bin/fping /usr/bin/ip /usr/sbin/nft \
-	/usr/sbin/xtables-nft-multi
+	/usr/sbin/xtables-nft-multi /usr/bin/kmod
+# Debian's module tools, where the kernel's request_module() looks.
+mkdir -p "$root/sbin"
+for t in modprobe insmod rmmod lsmod modinfo depmod; do
+	ln -s /usr/bin/kmod "$root/sbin/$t"
+done
 for t in iptables ip6tables; do
 	ln -s xtables-nft-multi "$root/usr/sbin/$t"
 done
@@ -59,15 +66,19 @@ cp -R "$here/tests/guest" "$root/tests/guest"
 cp "$here/tests/guest/init" "$root/init"
 
 if [ -n "$release" ]; then
-	modprobe -a -S "$release" --show-depends nf_defrag_ipv6 veth dummy nf_conntrack \
-		nf_tables nft_compat nft_ct nft_reject_inet iptable_filter \
-		ip6table_filter ipt_REJECT ip6t_REJECT xt_conntrack |
+	mods=/lib/modules/$release
+	modprobe -a -S "$release" --show-depends nf_defrag_ipv6 veth dummy \
+		nf_conntrack nf_tables nft_compat nft_ct nft_reject_inet \
+		iptable_filter ip6table_filter ipt_REJECT ip6t_REJECT \
+		xt_conntrack |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 	while read -r ko; do
 		mkdir -p "$root$(dirname "$ko")"
 		cp "$ko" "$root$ko"
-		echo "$ko" >>"$root/lib/modules/load-order"
 	done
+	cp "$mods/modules.builtin" "$mods/modules.builtin.modinfo" \
+		"$mods/modules.order" "$root$mods/"
+	depmod -b "$root" "$release"
 fi
 
 # The socket tests exec from here as uid 65534.

@@ -16,6 +16,17 @@
  *	more to ephemeral idents, and print what each bind returned, holding
  *	them all until the last: max_idents_per_uid at work.
  *
+ *   stress burst COUNT
+ *	Open COUNT sockets, alternating families, bind each to an ephemeral
+ *	ident on loopback and close it at once: an administrator's rmmod
+ *	right after such a burst must not find sockets still waiting.
+ *
+ *   stress chown UID
+ *	As root, per family: bind a socket, fchown() it to UID, close it,
+ *	then bind a new one; print what the second bind returned.  With
+ *	max_idents_per_uid at 1, it fails if the close uncharged UID
+ *	instead of the uid that bound.
+ *
  *   stress listen IDENT SECONDS
  *	Bind an IPv4 and an IPv6 socket to IDENT and read both for SECONDS,
  *	checking that every datagram delivered is a well-formed echo reply
@@ -126,9 +137,13 @@ static void churn_op(u64 *seed)
 	socklen_t len;
 
 	if (fd <= 0) {
+		int empty = fd;
+
 		fd = open_ping(rnd(seed) & 1 ? AF_INET6 : AF_INET);
-		if (fd >= 0 && atomic_exchange(&pool[slot], fd) > 0)
-			close(fd);	/* lost a race; keep it simple */
+		/* Another thread filled the slot first: keep its socket. */
+		if (fd >= 0 &&
+		    !atomic_compare_exchange_strong(&pool[slot], &empty, fd))
+			close(fd);
 		return;
 	}
 	family = family_of(fd);
@@ -555,6 +570,60 @@ static int run_hold(int count, int shared)
 	return 0;
 }
 
+/* A socket of @family bound to an ephemeral ident on loopback, or -1. */
+static int open_bound(int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, &ss, 0);
+	int fd = open_ping(family);
+
+	if (fd >= 0 && bind(fd, (void *)&ss, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int run_burst(int count)
+{
+	int i, fd, failed = 0;
+
+	for (i = 0; i < count; i++) {
+		fd = open_bound(i & 1 ? AF_INET6 : AF_INET);
+		if (fd < 0)
+			failed++;
+		else
+			close(fd);
+	}
+	printf("burst: %d sockets opened, bound and closed, %d failed\n",
+	       count - failed, failed);
+	return failed ? 1 : 0;
+}
+
+static int run_chown(uid_t uid)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	int i, fd;
+
+	for (i = 0; i < 2; i++) {
+		const char *name = families[i] == AF_INET ? "ipv4" : "ipv6";
+
+		fd = open_bound(families[i]);
+		if (fd < 0 || fchown(fd, uid, -1)) {
+			printf("chown %s: setup %s\n", name,
+			       strerrorname_np(errno));
+			continue;
+		}
+		close(fd);
+		fd = open_bound(families[i]);
+		printf("chown %s: rebind %s\n", name,
+		       fd < 0 ? strerrorname_np(errno) : "ok");
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "churn"))
@@ -567,8 +636,12 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "fuzz"))
 		return run_fuzz(strtoul(argv[2], NULL, 0),
 			    strtoull(argv[3], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "burst"))
+		return run_burst(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "chown"))
+		return run_chown(atoi(argv[2]));
 	fputs("usage: stress churn THREADS SECONDS SEED\n"
-	      "       stress hold COUNT [SHARED]\n"
+	      "       stress hold COUNT [SHARED] | burst COUNT | chown UID\n"
 	      "       stress listen IDENT SECONDS | fuzz CALLS SEED\n", stderr);
 	return 2;
 }

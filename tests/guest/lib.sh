@@ -9,14 +9,14 @@ ok() {
 }
 
 fail() {
-	name=$1
+	local name=$1
 	shift
 	echo "RESULT FAIL $name $*"
 }
 
 # check NAME COMMAND...: a verdict from a command's exit status.
 check() {
-	name=$1
+	local name=$1
 	shift
 	if "$@"; then
 		ok "$name"
@@ -37,20 +37,10 @@ load_module() {
 	module_loaded || insmod "$KO_DIR/icmp_ep.ko"
 }
 
-# Sockets are SOCK_RCU_FREE: the last module reference goes one RCU grace
-# period after close().
-wait_module_idle() {
-	tries=0
-	while module_loaded && [ "$(cat /sys/module/icmp_ep/refcnt)" -ne 0 ] &&
-	      [ $tries -lt 100 ]; do
-		sleep 0.05
-		tries=$((tries + 1))
-	done
-}
-
+# Once, at once, as an administrator types it: a socket frees its module
+# reference at its last close, not a grace period later.
 unload_module() {
 	module_loaded || return 0
-	wait_module_idle
 	rmmod icmp_ep
 }
 
@@ -58,7 +48,7 @@ unload_module() {
 # sampling the module's refcount while it runs: a socket of ours holds a
 # reference, a built-in one does not.  Sets MAX_REF; returns ping's status.
 ping_via_module() {
-	out=$1
+	local out=$1 pid ref
 	shift
 	as_nobody /usr/bin/ping "$@" >"$out" 2>&1 &
 	pid=$!
@@ -86,7 +76,7 @@ judge() {
 
 # wait_module_busy: until a socket of ours exists, for up to 5 s.
 wait_module_busy() {
-	tries=0
+	local tries=0
 	while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
 		sleep 0.05
 		tries=$((tries + 1))

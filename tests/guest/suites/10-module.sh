@@ -19,7 +19,6 @@ wait_module_busy
 check module/rmmod-busy-while-socket-open sh -c '! rmmod icmp_ep 2>/dev/null'
 kill "$pid"
 wait "$pid"
-wait_module_idle
 check module/rmmod-after-socket-closed rmmod icmp_ep
 
 # A namespace that dies with our sockets still open in it: its sockets close

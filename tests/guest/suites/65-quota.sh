@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # max_idents_per_uid: one uid cannot hold more idents than the cap in a
 # namespace, sockets sharing an ident count once, another uid is not
-# affected, and 0 lifts the cap.
+# affected, fchown() does not move the charge, and 0 lifts the cap.
 . /tests/guest/lib.sh
 
 param=/sys/module/icmp_ep/parameters/max_idents_per_uid
@@ -20,6 +20,13 @@ cat /tmp/quota.shared
 check quota/shared-ident-counts-once sh -c '[ "$(grep -c "^shared .: ok" /tmp/quota.shared)" -eq 4 ]'
 check quota/shared-leaves-the-rest sh -c '[ "$(grep -c "^bind .: ok" /tmp/quota.shared)" -eq 2 ]'
 check quota/shared-then-cap-refused grep -q "^bind 3: EAGAIN" /tmp/quota.shared
+# fchown() on a socket changes sk_uid; its close must still uncharge the
+# uid that bound it, or that uid could never bind again.
+echo 1 >$param
+/tests/bin/stress chown $NOBODY >/tmp/quota.chown
+cat /tmp/quota.chown
+check quota/fchown-close-uncharges-binder grep -q "^chown ipv4: rebind ok" /tmp/quota.chown
+check quota/fchown-close-uncharges-binder-v6 grep -q "^chown ipv6: rebind ok" /tmp/quota.chown
 echo 0 >$param
 as_nobody /tests/bin/stress hold 10 >/tmp/quota.free
 check quota/zero-is-unlimited sh -c '[ "$(grep -c ": ok" /tmp/quota.free)" -eq 10 ]'

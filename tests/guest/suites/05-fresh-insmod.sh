@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# The first thing an administrator does on a freshly booted stock kernel:
+# a plain insmod with nothing loaded by hand, unprivileged pings, and one
+# rmmod the moment ping exits.  Runs first, before any suite has made the
+# kernel load a module.
+. /tests/guest/lib.sh
+
+# ping_then_rmmod NAME PING_ARGS...: ping as uid 65534 through icmp_ep,
+# then rmmod once, at once.
+ping_then_rmmod() {
+	local what=$1 rc
+	shift
+	check "fresh/insmod-$what" insmod "$KO_DIR/icmp_ep.ko"
+	ping_via_module /tmp/fresh.out -c 2 -i 0.2 "$@"
+	rc=$?
+	cat /tmp/fresh.out
+	if [ "$rc" -ne 0 ] || [ "$MAX_REF" -eq 0 ]; then
+		fail "fresh/ping-$what" "ping exited $rc, icmp_ep references $MAX_REF"
+	else
+		ok "fresh/ping-$what"
+	fi
+	check "fresh/rmmod-right-after-$what" rmmod icmp_ep
+}
+
+# Only meaningful where the distribution's netfilter modules are modules.
+if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
+	lsmod
+	check fresh/nothing-preloaded sh -c '! grep -q "^nf_defrag_ipv6 " /proc/modules'
+fi
+ping_then_rmmod ipv4 127.0.0.1
+ping_then_rmmod ipv6 -6 ::1
+# An echo larger than the IPv6 minimum MTU makes icmp_ep load
+# nf_defrag_ipv6 on demand, through modprobe.
+ping_then_rmmod ipv6-large -6 -s 1400 ::1
+if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
+	check fresh/defrag6-loaded-on-demand grep -q "^nf_defrag_ipv6 " /proc/modules
+fi
+
+# 10,000 sockets opened, bound and closed leave nothing behind.
+check fresh/insmod-burst insmod "$KO_DIR/icmp_ep.ko"
+check fresh/burst-10000 as_nobody /tests/bin/stress burst 10000
+check fresh/rmmod-right-after-burst rmmod icmp_ep
