@@ -15,6 +15,7 @@
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
 #include <linux/jhash.h>
@@ -48,14 +49,6 @@
 #include <net/udp.h>
 
 #include "icmp_ep.h"
-
-/* As <kunit/visibility.h> does from 6.2 on. */
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_IF_KUNIT(sym) \
-	EXPORT_SYMBOL_NS_GPL(sym, EXPORTED_FOR_KUNIT_TESTING)
-#else
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
-#endif
 
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
