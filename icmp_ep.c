@@ -1017,7 +1017,7 @@ static void icmp_ep_v4_local_error(struct sock *sk, int err, __be32 daddr,
 	struct sk_buff *skb;
 	struct iphdr *iph;
 
-	if (!inet_sk(sk)->recverr)
+	if (!inet_test_bit(RECVERR, sk))
 		return;
 
 	skb = alloc_skb(sizeof(*iph), GFP_KERNEL);
@@ -1157,7 +1157,7 @@ static void icmp_ep_v4_recv_name(struct sock *sk, struct msghdr *msg,
 		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
 		*addr_len = sizeof(*sin);
 	}
-	if (inet_sk(sk)->cmsg_flags)
+	if (inet_cmsg_flags(inet_sk(sk)))
 		ip_cmsg_recv(msg, skb);
 }
 
@@ -1326,7 +1326,7 @@ static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 
 static bool icmp_ep_v4_recverr(const struct sock *sk)
 {
-	return inet_sk(sk)->recverr;
+	return inet_test_bit(RECVERR, sk);
 }
 
 /* As ip_icmp_error(); @skb->data is the quoted echo request. */
@@ -1337,7 +1337,7 @@ static void icmp_ep_v4_fill_error(struct sock *sk, struct sk_buff *skb,
 	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP;
 	serr->addr_offset = rx->inner + offsetof(struct iphdr, daddr);
 
-	if (inet_sk(sk)->recverr_rfc4884 &&
+	if (inet_test_bit(RECVERR_RFC4884, sk) &&
 	    (rx->type == ICMP_DEST_UNREACH || rx->type == ICMP_TIME_EXCEEDED ||
 	     rx->type == ICMP_PARAMETERPROB))
 		ip_icmp_error_rfc4884(skb, &serr->ee.ee_rfc4884,
@@ -1494,7 +1494,7 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 		if (u->sin6_family != AF_INET6)
 			return -EAFNOSUPPORT;
 		daddr = &u->sin6_addr;
-		if (np->sndflow)
+		if (inet6_test_bit(SNDFLOW, sk))
 			fl6.flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
 		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)))
 			oif = u->sin6_scope_id;
@@ -1590,7 +1590,8 @@ static void icmp_ep_v6_recv_name(struct sock *sk, struct msghdr *msg,
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = 0;
 		sin6->sin6_addr = ip6->saddr;
-		sin6->sin6_flowinfo = np->sndflow ? ip6_flowinfo(ip6) : 0;
+		sin6->sin6_flowinfo = inet6_test_bit(SNDFLOW, sk) ?
+				      ip6_flowinfo(ip6) : 0;
 		sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
 							  inet6_iif(skb));
 		*addr_len = sizeof(*sin6);
@@ -1607,7 +1608,7 @@ static int icmp_ep_v6_peer_name(struct sock *sk, struct sockaddr *uaddr)
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_port = inet_sk(sk)->inet_dport;
 	sin6->sin6_addr = sk->sk_v6_daddr;
-	sin6->sin6_flowinfo = np->sndflow ? np->flow_label : 0;
+	sin6->sin6_flowinfo = inet6_test_bit(SNDFLOW, sk) ? np->flow_label : 0;
 	sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
 						  sk->sk_bound_dev_if);
 	return sizeof(*sin6);
@@ -1720,7 +1721,7 @@ static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
 
 static bool icmp_ep_v6_recverr(const struct sock *sk)
 {
-	return inet6_sk(sk)->recverr;
+	return inet6_test_bit(RECVERR6, sk);
 }
 
 /* As ipv6_icmp_error(); @skb->data is the quoted echo request. */
@@ -1731,7 +1732,7 @@ static void icmp_ep_v6_fill_error(struct sock *sk, struct sk_buff *skb,
 	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP6;
 	serr->addr_offset = rx->inner + offsetof(struct ipv6hdr, daddr);
 
-	if (inet6_sk(sk)->recverr_rfc4884 &&
+	if (inet6_test_bit(RECVERR6_RFC4884, sk) &&
 	    (rx->type == ICMPV6_DEST_UNREACH || rx->type == ICMPV6_TIME_EXCEED))
 		ip_icmp_error_rfc4884(skb, &serr->ee.ee_rfc4884,
 				      sizeof(struct icmp6hdr),

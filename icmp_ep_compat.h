@@ -28,6 +28,34 @@
 
 #if LINUX_VERSION_PATCHLEVEL == 1
 
+#include <linux/ipv6.h>
+#include <net/inet_sock.h>
+
+/*
+ * 6.1 keeps these socket options in bitfields, read and written under the
+ * socket lock; 6.12 keeps them in atomic bits of inet_sk()->inet_flags, with
+ * inet_test_bit() and friends.  Map the bit names onto 6.1's fields.
+ */
+#define ICMP_EP_COMPAT_INET_RECVERR(sk)	(inet_sk(sk)->recverr)
+#define ICMP_EP_COMPAT_INET_RECVERR_RFC4884(sk) (inet_sk(sk)->recverr_rfc4884)
+#define ICMP_EP_COMPAT_INET6_RECVERR6(sk)	(inet6_sk(sk)->recverr)
+#define ICMP_EP_COMPAT_INET6_RECVERR6_RFC4884(sk) \
+	(inet6_sk(sk)->recverr_rfc4884)
+#define ICMP_EP_COMPAT_INET6_SNDFLOW(sk)	(inet6_sk(sk)->sndflow)
+
+#define inet_test_bit(nr, sk)	(!!ICMP_EP_COMPAT_INET_##nr(sk))
+#define inet_assign_bit(nr, sk, val) \
+	(ICMP_EP_COMPAT_INET_##nr(sk) = !!(val))
+#define inet6_test_bit(nr, sk)	(!!ICMP_EP_COMPAT_INET6_##nr(sk))
+#define inet6_assign_bit(nr, sk, val) \
+	(ICMP_EP_COMPAT_INET6_##nr(sk) = !!(val))
+
+/* 6.12 reads the IP_CMSG_* flags out of inet_flags with this. */
+static inline unsigned long inet_cmsg_flags(const struct inet_sock *inet)
+{
+	return inet->cmsg_flags;
+}
+
 #else /* 6.12 */
 
 #endif
