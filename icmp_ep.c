@@ -882,7 +882,7 @@ static int icmp_ep_v4_cmsg_send(struct sock *sk, struct msghdr *msg,
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
 		if (cmsg->cmsg_level == SOL_SOCKET) {
-			err = __sock_cmsg_send(sk, msg, cmsg, &ipc->sockc);
+			err = __sock_cmsg_send(sk, cmsg, &ipc->sockc);
 			if (err)
 				return err;
 			continue;
@@ -948,7 +948,7 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 	struct net *net = sock_net(sk);
 	__be32 daddr, saddr;
 	struct rtable *rt;
-	u8 tos;
+	u8 tos, scope;
 	int err;
 
 	if (msg->msg_name) {
@@ -976,8 +976,7 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 
 	saddr = ipc->addr;
 	tos = get_rttos(ipc, inet);
-	if (sock_flag(sk, SOCK_LOCALROUTE) || (msg->msg_flags & MSG_DONTROUTE))
-		tos |= RTO_ONLINK;
+	scope = ip_sendmsg_scope(inet, ipc, msg);
 
 	if (ipv4_is_multicast(daddr)) {
 		if (!ipc->oif || netif_index_is_l3_master(net, ipc->oif))
@@ -988,10 +987,9 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 		ipc->oif = inet->uc_index;
 	}
 
-	flowi4_init_output(fl4, ipc->oif, ipc->sockc.mark, tos,
-			   RT_SCOPE_UNIVERSE, sk->sk_protocol,
-			   inet_sk_flowi_flags(sk), daddr, saddr, 0, 0,
-			   sk->sk_uid);
+	flowi4_init_output(fl4, ipc->oif, ipc->sockc.mark, tos, scope,
+			   sk->sk_protocol, inet_sk_flowi_flags(sk), daddr,
+			   saddr, 0, 0, sk->sk_uid);
 	fl4->fl4_icmp_type = tx->echo.type;
 	fl4->fl4_icmp_code = tx->echo.code;
 	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
@@ -1512,7 +1510,7 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 	     l3mdev_master_ifindex_by_index(net, oif) != sk->sk_bound_dev_if))
 		return -EINVAL;
 
-	ipcm6_init_sk(&ipc6, np);
+	ipcm6_init_sk(&ipc6, sk);
 	ipc6.sockc.tsflags = READ_ONCE(sk->sk_tsflags);
 	ipc6.sockc.mark = READ_ONCE(sk->sk_mark);
 	fl6.flowi6_oif = oif;

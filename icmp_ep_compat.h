@@ -30,6 +30,9 @@
 
 #include <linux/ipv6.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 
 /*
  * 6.1 keeps these socket options in bitfields, read and written under the
@@ -55,6 +58,32 @@ static inline unsigned long inet_cmsg_flags(const struct inet_sock *inet)
 {
 	return inet->cmsg_flags;
 }
+
+/*
+ * 6.1 asks for a link-scope route with RTO_ONLINK in the flow's TOS, which
+ * ip_route_output_key_hash() turns into RT_SCOPE_LINK; 6.12 has no
+ * RTO_ONLINK, and its ping, raw and UDP sockets take the scope from
+ * ip_sendmsg_scope().  6.1 routes by a flow's scope as well, so the 6.12
+ * way serves both.
+ */
+static inline u8 ip_sendmsg_scope(const struct inet_sock *inet,
+				  const struct ipcm_cookie *ipc,
+				  const struct msghdr *msg)
+{
+	if (sock_flag(&inet->sk, SOCK_LOCALROUTE) ||
+	    msg->msg_flags & MSG_DONTROUTE ||
+	    (ipc->opt && ipc->opt->opt.is_strictroute))
+		return RT_SCOPE_LINK;
+
+	return RT_SCOPE_UNIVERSE;
+}
+
+/* 6.12 passes the socket, whose inet_flags hold DONTFRAG; 6.1 the pinfo. */
+#define ipcm6_init_sk(ipc6, sk)	ipcm6_init_sk(ipc6, inet6_sk(sk))
+
+/* 6.12 dropped the msghdr argument, which 6.1 does not use either. */
+#define __sock_cmsg_send(sk, cmsg, sockc)				\
+	__sock_cmsg_send(sk, NULL, cmsg, sockc)
 
 #else /* 6.12 */
 
