@@ -862,7 +862,7 @@ static int icmp_ep_v4_pre_connect(struct sock *sk, struct sockaddr *uaddr,
 	/* Keep the program within the bytes the user gave us. */
 	if (addr_len < sizeof(struct sockaddr_in))
 		return -EINVAL;
-	return BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK(sk, uaddr);
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK(sk, uaddr, &addr_len);
 }
 
 static int icmp_ep_v4_connect(struct sock *sk, struct sockaddr *uaddr,
@@ -1441,7 +1441,7 @@ static int icmp_ep_v6_pre_connect(struct sock *sk, struct sockaddr *uaddr,
 {
 	if (addr_len < SIN6_LEN_RFC2133)
 		return -EINVAL;
-	return BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr);
+	return BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr, &addr_len);
 }
 
 static int icmp_ep_v6_connect(struct sock *sk, struct sockaddr *uaddr,

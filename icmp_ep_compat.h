@@ -28,6 +28,7 @@
 
 #if LINUX_VERSION_PATCHLEVEL == 1
 
+#include <linux/bpf-cgroup.h>
 #include <linux/ipv6.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -84,6 +85,17 @@ static inline u8 ip_sendmsg_scope(const struct inet_sock *inet,
 /* 6.12 dropped the msghdr argument, which 6.1 does not use either. */
 #define __sock_cmsg_send(sk, cmsg, sockc)				\
 	__sock_cmsg_send(sk, NULL, cmsg, sockc)
+
+/*
+ * 6.12 shows cgroup sock_addr programs the address length (which only
+ * AF_UNIX programs may change); 6.1's see a sockaddr of the family's size.
+ */
+#undef BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK
+#define BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK(sk, uaddr, uaddrlen)	\
+	BPF_CGROUP_RUN_SA_PROG_LOCK(sk, uaddr, CGROUP_INET4_CONNECT, NULL)
+#undef BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK
+#define BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr, uaddrlen)	\
+	BPF_CGROUP_RUN_SA_PROG_LOCK(sk, uaddr, CGROUP_INET6_CONNECT, NULL)
 
 #else /* 6.12 */
 
