@@ -684,7 +684,8 @@ static int icmp_ep_getname(struct socket *sock, struct sockaddr *uaddr,
 	return ret;
 }
 
-static int icmp_ep_ioctl(struct sock *sk, int cmd, unsigned long arg)
+/* The kernel copies *@karg out to the user's pointer once we return 0. */
+static int icmp_ep_ioctl(struct sock *sk, int cmd, int *karg)
 {
 	struct sk_buff *skb;
 	int amount;
@@ -702,8 +703,11 @@ static int icmp_ep_ioctl(struct sock *sk, int cmd, unsigned long arg)
 	default:
 		return -ENOIOCTLCMD;
 	}
-	return put_user(amount, (int __user *)arg);
+	*karg = amount;
+	return 0;
 }
+
+DEFINE_PROTO_IOCTL_COMPAT(icmp_ep_ioctl)
 
 /**
  * icmp_ep_echo_check() - validate the echo header a user asks to send
@@ -1991,7 +1995,7 @@ static struct proto icmp_ep_prot = {
 	.pre_connect = icmp_ep_v4_pre_connect,
 	.connect = icmp_ep_connect,
 	.disconnect = icmp_ep_disconnect,
-	.ioctl = icmp_ep_ioctl,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
 	.setsockopt = ip_setsockopt,
 	.getsockopt = ip_getsockopt,
 	.sendmsg = icmp_ep_sendmsg,
@@ -2012,7 +2016,7 @@ static struct proto icmp_ep6_prot = {
 	.pre_connect = icmp_ep_v6_pre_connect,
 	.connect = icmp_ep_connect,
 	.disconnect = icmp_ep_disconnect,
-	.ioctl = icmp_ep_ioctl,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
 	.setsockopt = ipv6_setsockopt,
 	.getsockopt = ipv6_getsockopt,
 	.sendmsg = icmp_ep_sendmsg,

@@ -97,7 +97,28 @@ static inline u8 ip_sendmsg_scope(const struct inet_sock *inet,
 #define BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr, uaddrlen)	\
 	BPF_CGROUP_RUN_SA_PROG_LOCK(sk, uaddr, CGROUP_INET6_CONNECT, NULL)
 
+/*
+ * 6.12 hands struct proto's ioctl a kernel int, which sk_ioctl() copies out
+ * to the user's pointer after a successful call; 6.1 hands it the user's
+ * pointer.  Write the handler the 6.12 way, follow it with
+ * DEFINE_PROTO_IOCTL_COMPAT(handler) and point .ioctl at
+ * proto_ioctl_compat(handler): on 6.1, a wrapper that does the copy.
+ */
+#define DEFINE_PROTO_IOCTL_COMPAT(fn)					\
+static int fn##_compat(struct sock *sk, int cmd, unsigned long arg)	\
+{									\
+	int karg = 0;							\
+	int ret = fn(sk, cmd, &karg);					\
+									\
+	return ret ?: put_user(karg, (int __user *)arg);		\
+}
+
+#define proto_ioctl_compat(fn)	fn##_compat
+
 #else /* 6.12 */
+
+#define DEFINE_PROTO_IOCTL_COMPAT(fn)
+#define proto_ioctl_compat(fn)	(fn)
 
 #endif
 
