@@ -2048,7 +2048,6 @@ static const struct proto_ops icmp_ep_ops = {
 	.sendmsg = inet_sendmsg,
 	.recvmsg = inet_recvmsg,
 	.mmap = sock_no_mmap,
-	.sendpage = inet_sendpage,
 };
 
 /* As inet6_sockraw_ops, which is not exported, but with our getname. */
@@ -2071,7 +2070,6 @@ static const struct proto_ops icmp_ep6_ops = {
 	.sendmsg = inet_sendmsg,
 	.recvmsg = sock_common_recvmsg,
 	.mmap = sock_no_mmap,
-	.sendpage = sock_no_sendpage,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl = inet6_compat_ioctl,
 #endif
