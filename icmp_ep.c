@@ -2325,6 +2325,7 @@ static int __init icmp_ep_init(void)
 {
 	int err;
 
+	proto_set_ipv6_pinfo_offset(&icmp_ep6_prot, struct icmp_ep6_sock, inet6);
 	err = proto_register(&icmp_ep_prot, 1);
 	if (err)
 		return err;

@@ -115,10 +115,21 @@ static int fn##_compat(struct sock *sk, int cmd, unsigned long arg)	\
 
 #define proto_ioctl_compat(fn)	fn##_compat
 
+/*
+ * 6.12's inet6_create() finds a socket's ipv6_pinfo at struct proto's
+ * ipv6_pinfo_offset.  6.1 has no such field: its inet6_sk_generic() takes
+ * the pinfo to end the object, so check at build time that it does.
+ */
+#define proto_set_ipv6_pinfo_offset(prot, type, member)			\
+	BUILD_BUG_ON(offsetofend(type, member) != sizeof(type))
+
 #else /* 6.12 */
 
 #define DEFINE_PROTO_IOCTL_COMPAT(fn)
 #define proto_ioctl_compat(fn)	(fn)
+
+#define proto_set_ipv6_pinfo_offset(prot, type, member)			\
+	((prot)->ipv6_pinfo_offset = offsetof(type, member))
 
 #endif
 
