@@ -1289,9 +1289,10 @@ static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
 				      const struct sk_buff *skb)
 {
-	__be32 rcv_saddr = READ_ONCE(inet_sk(sk)->inet_rcv_saddr);
+	/* Not rcv_saddr, which 6.12's <net/inet_hashtables.h> #defines. */
+	__be32 bound = READ_ONCE(inet_sk(sk)->inet_rcv_saddr);
 
-	return !rcv_saddr || rcv_saddr == ip_hdr(skb)->daddr;
+	return !bound || bound == ip_hdr(skb)->daddr;
 }
 
 /* As ping_err(); @skb->data is the quoted IP header. */
