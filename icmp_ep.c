@@ -984,11 +984,11 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 
 	if (ipv4_is_multicast(daddr)) {
 		if (!ipc->oif || netif_index_is_l3_master(net, ipc->oif))
-			ipc->oif = inet->mc_index;
+			ipc->oif = READ_ONCE(inet->mc_index);
 		if (!saddr)
-			saddr = inet->mc_addr;
+			saddr = READ_ONCE(inet->mc_addr);
 	} else if (!ipc->oif) {
-		ipc->oif = inet->uc_index;
+		ipc->oif = READ_ONCE(inet->uc_index);
 	}
 
 	flowi4_init_output(fl4, ipc->oif, ipc->sockc.mark, tos, scope,
@@ -1046,11 +1046,14 @@ static void icmp_ep_v4_local_error(struct sock *sk, int err, __be32 daddr,
 static u8 icmp_ep_v4_ttl(const struct inet_sock *inet,
 			 const struct ipcm_cookie *ipc, const struct rtable *rt)
 {
+	int ttl;
+
 	if (ipc->ttl)
 		return ipc->ttl;
 	if (rt->rt_type == RTN_MULTICAST)
-		return inet->mc_ttl;
-	return inet->uc_ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : inet->uc_ttl;
+		return READ_ONCE(inet->mc_ttl);
+	ttl = READ_ONCE(inet->uc_ttl);
+	return ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : ttl;
 }
 
 /*
@@ -1069,6 +1072,7 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	struct iphdr *iph;
 	struct rtable *rt;
 	unsigned int mtu, hh_len;
+	u8 pmtudisc;
 	int err;
 
 	rt = icmp_ep_v4_route(sk, msg, tx, &ipc, &fl4);
@@ -1114,10 +1118,10 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	skb->ignore_df = ip_sk_ignore_df(sk);
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->tos = ipc.tos != -1 ? ipc.tos : inet->tos;
+	iph->tos = ipc.tos != -1 ? ipc.tos : READ_ONCE(inet->tos);
 	iph->frag_off = 0;
-	if (inet->pmtudisc == IP_PMTUDISC_DO ||
-	    inet->pmtudisc == IP_PMTUDISC_PROBE ||
+	pmtudisc = READ_ONCE(inet->pmtudisc);
+	if (pmtudisc == IP_PMTUDISC_DO || pmtudisc == IP_PMTUDISC_PROBE ||
 	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
 		iph->frag_off = htons(IP_DF);
 	iph->ttl = icmp_ep_v4_ttl(inet, &ipc, rt);
@@ -1127,7 +1131,8 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	ip_select_ident(net, skb, sk);
 
 	skb->ip_summed = CHECKSUM_NONE;
-	skb->priority = ipc.tos != -1 ? ipc.priority : sk->sk_priority;
+	skb->priority = ipc.tos != -1 ? ipc.priority :
+					READ_ONCE(sk->sk_priority);
 	skb->mark = ipc.sockc.mark;
 	skb->tstamp = ipc.sockc.transmit_time;
 	skb_setup_tx_timestamp(skb, ipc.sockc.tsflags);
@@ -1314,7 +1319,7 @@ static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 	case ICMP_DEST_UNREACH:
 		if (rx->code == ICMP_FRAG_NEEDED) {
 			ipv4_sk_update_pmtu(skb, sk, rx->info);
-			if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+			if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT)
 				return -1;
 			*err = EMSGSIZE;
 			return 1;
@@ -1469,8 +1474,8 @@ static int icmp_ep_v6_oif(struct sock *sk, const struct in6_addr *daddr,
 	if (!oif)
 		oif = np->sticky_pktinfo.ipi6_ifindex;
 	if (!oif)
-		oif = ipv6_addr_is_multicast(daddr) ? np->mcast_oif :
-						      np->ucast_oif;
+		oif = ipv6_addr_is_multicast(daddr) ?
+		      READ_ONCE(np->mcast_oif) : READ_ONCE(np->ucast_oif);
 	return oif;
 }
 
