@@ -1803,7 +1803,7 @@ static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
 	skb_reset_transport_header(clone);
 
 	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0) {
-		kfree_skb_reason(clone, reason);
+		sk_skb_reason_drop(sk, clone, reason);
 		return ICMP_EP_STAT_DROP_QUEUE_FULL;
 	}
 	return ICMP_EP_STAT_REPLIES_DELIVERED;

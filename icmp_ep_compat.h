@@ -86,6 +86,13 @@ static inline u8 ip_sendmsg_scope(const struct inet_sock *inet,
 #define __sock_cmsg_send(sk, cmsg, sockc)				\
 	__sock_cmsg_send(sk, NULL, cmsg, sockc)
 
+/* 6.12's kfree_skb tracepoint also names the socket that dropped the skb. */
+static inline void sk_skb_reason_drop(struct sock *sk, struct sk_buff *skb,
+				      enum skb_drop_reason reason)
+{
+	kfree_skb_reason(skb, reason);
+}
+
 /*
  * 6.12 shows cgroup sock_addr programs the address length (which only
  * AF_UNIX programs may change); 6.1's see a sockaddr of the family's size.
