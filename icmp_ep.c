@@ -1555,7 +1555,7 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	rt = (struct rt6_info *)dst;
+	rt = dst_rt6_info(dst);
 
 	if (ipc6.hlimit < 0)
 		ipc6.hlimit = ip6_sk_dst_hoplimit(np, &fl6, dst);
