@@ -36,8 +36,8 @@
 #include <net/sock.h>
 
 /*
- * 6.1 keeps these socket options in bitfields, read and written under the
- * socket lock; 6.12 keeps them in atomic bits of inet_sk()->inet_flags, with
+ * 6.1 keeps these socket options in bitfields of inet_sock and ipv6_pinfo;
+ * 6.12 keeps them in atomic bits of inet_sk()->inet_flags, with
  * inet_test_bit() and friends.  Map the bit names onto 6.1's fields.
  */
 #define ICMP_EP_COMPAT_INET_RECVERR(sk)	(inet_sk(sk)->recverr)
@@ -62,7 +62,7 @@ static inline unsigned long inet_cmsg_flags(const struct inet_sock *inet)
 
 /*
  * 6.1 asks for a link-scope route with RTO_ONLINK in the flow's TOS, which
- * ip_route_output_key_hash() turns into RT_SCOPE_LINK; 6.12 has no
+ * ip_rt_fix_tos() turns into RT_SCOPE_LINK; 6.12 has no
  * RTO_ONLINK, and its ping, raw and UDP sockets take the scope from
  * ip_sendmsg_scope().  6.1 routes by a flow's scope as well, so the 6.12
  * way serves both.
@@ -132,6 +132,11 @@ static int fn##_compat(struct sock *sk, int cmd, unsigned long arg)	\
 
 #else /* 6.12 */
 
+/*
+ * No 6.12 spelling of these two compiles on 6.1, hence helpers of our own.
+ * Once 6.1 goes, write .ioctl = handler and .ipv6_pinfo_offset in the
+ * struct proto itself and drop them.
+ */
 #define DEFINE_PROTO_IOCTL_COMPAT(fn)
 #define proto_ioctl_compat(fn)	(fn)
 
