@@ -15,6 +15,7 @@
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
 #include <linux/jhash.h>
@@ -48,14 +49,6 @@
 #include <net/udp.h>
 
 #include "icmp_ep.h"
-
-/* As <kunit/visibility.h> does from 6.2 on. */
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_IF_KUNIT(sym) \
-	EXPORT_SYMBOL_NS_GPL(sym, EXPORTED_FOR_KUNIT_TESTING)
-#else
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
-#endif
 
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
@@ -769,7 +762,8 @@ static int icmp_ep_getname(struct socket *sock, struct sockaddr *uaddr,
 	return ret;
 }
 
-static int icmp_ep_ioctl(struct sock *sk, int cmd, unsigned long arg)
+/* The kernel copies *@karg out to the user's pointer once we return 0. */
+static int icmp_ep_ioctl(struct sock *sk, int cmd, int *karg)
 {
 	struct sk_buff *skb;
 	int amount;
@@ -787,8 +781,11 @@ static int icmp_ep_ioctl(struct sock *sk, int cmd, unsigned long arg)
 	default:
 		return -ENOIOCTLCMD;
 	}
-	return put_user(amount, (int __user *)arg);
+	*karg = amount;
+	return 0;
 }
+
+DEFINE_PROTO_IOCTL_COMPAT(icmp_ep_ioctl)
 
 /**
  * icmp_ep_echo_check() - validate the echo header a user asks to send
@@ -947,7 +944,7 @@ static int icmp_ep_v4_pre_connect(struct sock *sk, struct sockaddr *uaddr,
 	/* Keep the program within the bytes the user gave us. */
 	if (addr_len < sizeof(struct sockaddr_in))
 		return -EINVAL;
-	return BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK(sk, uaddr);
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT_LOCK(sk, uaddr, &addr_len);
 }
 
 static int icmp_ep_v4_connect(struct sock *sk, struct sockaddr *uaddr,
@@ -967,7 +964,7 @@ static int icmp_ep_v4_cmsg_send(struct sock *sk, struct msghdr *msg,
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
 		if (cmsg->cmsg_level == SOL_SOCKET) {
-			err = __sock_cmsg_send(sk, msg, cmsg, &ipc->sockc);
+			err = __sock_cmsg_send(sk, cmsg, &ipc->sockc);
 			if (err)
 				return err;
 			continue;
@@ -1033,7 +1030,7 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 	struct net *net = sock_net(sk);
 	__be32 daddr, saddr;
 	struct rtable *rt;
-	u8 tos;
+	u8 tos, scope;
 	int err;
 
 	if (msg->msg_name) {
@@ -1061,22 +1058,20 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 
 	saddr = ipc->addr;
 	tos = get_rttos(ipc, inet);
-	if (sock_flag(sk, SOCK_LOCALROUTE) || (msg->msg_flags & MSG_DONTROUTE))
-		tos |= RTO_ONLINK;
+	scope = ip_sendmsg_scope(inet, ipc, msg);
 
 	if (ipv4_is_multicast(daddr)) {
 		if (!ipc->oif || netif_index_is_l3_master(net, ipc->oif))
-			ipc->oif = inet->mc_index;
+			ipc->oif = READ_ONCE(inet->mc_index);
 		if (!saddr)
-			saddr = inet->mc_addr;
+			saddr = READ_ONCE(inet->mc_addr);
 	} else if (!ipc->oif) {
-		ipc->oif = inet->uc_index;
+		ipc->oif = READ_ONCE(inet->uc_index);
 	}
 
-	flowi4_init_output(fl4, ipc->oif, ipc->sockc.mark, tos,
-			   RT_SCOPE_UNIVERSE, sk->sk_protocol,
-			   inet_sk_flowi_flags(sk), daddr, saddr, 0, 0,
-			   sk->sk_uid);
+	flowi4_init_output(fl4, ipc->oif, ipc->sockc.mark, tos, scope,
+			   sk->sk_protocol, inet_sk_flowi_flags(sk), daddr,
+			   saddr, 0, 0, sk->sk_uid);
 	fl4->fl4_icmp_type = tx->echo.type;
 	fl4->fl4_icmp_code = tx->echo.code;
 	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
@@ -1102,7 +1097,7 @@ static void icmp_ep_v4_local_error(struct sock *sk, int err, __be32 daddr,
 	struct sk_buff *skb;
 	struct iphdr *iph;
 
-	if (!inet_sk(sk)->recverr)
+	if (!inet_test_bit(RECVERR, sk))
 		return;
 
 	skb = alloc_skb(sizeof(*iph), GFP_KERNEL);
@@ -1129,11 +1124,14 @@ static void icmp_ep_v4_local_error(struct sock *sk, int err, __be32 daddr,
 static u8 icmp_ep_v4_ttl(const struct inet_sock *inet,
 			 const struct ipcm_cookie *ipc, const struct rtable *rt)
 {
+	int ttl;
+
 	if (ipc->ttl)
 		return ipc->ttl;
 	if (rt->rt_type == RTN_MULTICAST)
-		return inet->mc_ttl;
-	return inet->uc_ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : inet->uc_ttl;
+		return READ_ONCE(inet->mc_ttl);
+	ttl = READ_ONCE(inet->uc_ttl);
+	return ttl < 0 ? ip4_dst_hoplimit(&rt->dst) : ttl;
 }
 
 /*
@@ -1152,6 +1150,7 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	struct iphdr *iph;
 	struct rtable *rt;
 	unsigned int mtu, hh_len;
+	u8 pmtudisc;
 	int err;
 
 	rt = icmp_ep_v4_route(sk, msg, tx, &ipc, &fl4);
@@ -1197,10 +1196,10 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	skb->ignore_df = ip_sk_ignore_df(sk);
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->tos = ipc.tos != -1 ? ipc.tos : inet->tos;
+	iph->tos = ipc.tos != -1 ? ipc.tos : READ_ONCE(inet->tos);
 	iph->frag_off = 0;
-	if (inet->pmtudisc == IP_PMTUDISC_DO ||
-	    inet->pmtudisc == IP_PMTUDISC_PROBE ||
+	pmtudisc = READ_ONCE(inet->pmtudisc);
+	if (pmtudisc == IP_PMTUDISC_DO || pmtudisc == IP_PMTUDISC_PROBE ||
 	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
 		iph->frag_off = htons(IP_DF);
 	iph->ttl = icmp_ep_v4_ttl(inet, &ipc, rt);
@@ -1210,7 +1209,8 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	ip_select_ident(net, skb, sk);
 
 	skb->ip_summed = CHECKSUM_NONE;
-	skb->priority = ipc.tos != -1 ? ipc.priority : sk->sk_priority;
+	skb->priority = ipc.tos != -1 ? ipc.priority :
+					READ_ONCE(sk->sk_priority);
 	skb->mark = ipc.sockc.mark;
 	skb->tstamp = ipc.sockc.transmit_time;
 	skb_setup_tx_timestamp(skb, ipc.sockc.tsflags);
@@ -1242,7 +1242,7 @@ static void icmp_ep_v4_recv_name(struct sock *sk, struct msghdr *msg,
 		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
 		*addr_len = sizeof(*sin);
 	}
-	if (inet_sk(sk)->cmsg_flags)
+	if (inet_cmsg_flags(inet_sk(sk)))
 		ip_cmsg_recv(msg, skb);
 }
 
@@ -1372,9 +1372,10 @@ static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
 				      const struct sk_buff *skb)
 {
-	__be32 rcv_saddr = READ_ONCE(inet_sk(sk)->inet_rcv_saddr);
+	/* Not rcv_saddr, which 6.12's <net/inet_hashtables.h> #defines. */
+	__be32 bound = READ_ONCE(inet_sk(sk)->inet_rcv_saddr);
 
-	return !rcv_saddr || rcv_saddr == ip_hdr(skb)->daddr;
+	return !bound || bound == ip_hdr(skb)->daddr;
 }
 
 /* As ping_err(); @skb->data is the quoted IP header. */
@@ -1396,7 +1397,7 @@ static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 	case ICMP_DEST_UNREACH:
 		if (rx->code == ICMP_FRAG_NEEDED) {
 			ipv4_sk_update_pmtu(skb, sk, rx->info);
-			if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+			if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT)
 				return -1;
 			*err = EMSGSIZE;
 			return 1;
@@ -1411,7 +1412,7 @@ static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 
 static bool icmp_ep_v4_recverr(const struct sock *sk)
 {
-	return inet_sk(sk)->recverr;
+	return inet_test_bit(RECVERR, sk);
 }
 
 /* As ip_icmp_error(); @skb->data is the quoted echo request. */
@@ -1422,7 +1423,7 @@ static void icmp_ep_v4_fill_error(struct sock *sk, struct sk_buff *skb,
 	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP;
 	serr->addr_offset = rx->inner + offsetof(struct iphdr, daddr);
 
-	if (inet_sk(sk)->recverr_rfc4884 &&
+	if (inet_test_bit(RECVERR_RFC4884, sk) &&
 	    (rx->type == ICMP_DEST_UNREACH || rx->type == ICMP_TIME_EXCEEDED ||
 	     rx->type == ICMP_PARAMETERPROB))
 		ip_icmp_error_rfc4884(skb, &serr->ee.ee_rfc4884,
@@ -1528,7 +1529,7 @@ static int icmp_ep_v6_pre_connect(struct sock *sk, struct sockaddr *uaddr,
 {
 	if (addr_len < SIN6_LEN_RFC2133)
 		return -EINVAL;
-	return BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr);
+	return BPF_CGROUP_RUN_PROG_INET6_CONNECT_LOCK(sk, uaddr, &addr_len);
 }
 
 static int icmp_ep_v6_connect(struct sock *sk, struct sockaddr *uaddr,
@@ -1551,8 +1552,8 @@ static int icmp_ep_v6_oif(struct sock *sk, const struct in6_addr *daddr,
 	if (!oif)
 		oif = np->sticky_pktinfo.ipi6_ifindex;
 	if (!oif)
-		oif = ipv6_addr_is_multicast(daddr) ? np->mcast_oif :
-						      np->ucast_oif;
+		oif = ipv6_addr_is_multicast(daddr) ?
+		      READ_ONCE(np->mcast_oif) : READ_ONCE(np->ucast_oif);
 	return oif;
 }
 
@@ -1579,7 +1580,7 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 		if (u->sin6_family != AF_INET6)
 			return -EAFNOSUPPORT;
 		daddr = &u->sin6_addr;
-		if (np->sndflow)
+		if (inet6_test_bit(SNDFLOW, sk))
 			fl6.flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
 		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)))
 			oif = u->sin6_scope_id;
@@ -1597,7 +1598,7 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 	     l3mdev_master_ifindex_by_index(net, oif) != sk->sk_bound_dev_if))
 		return -EINVAL;
 
-	ipcm6_init_sk(&ipc6, np);
+	ipcm6_init_sk(&ipc6, sk);
 	ipc6.sockc.tsflags = READ_ONCE(sk->sk_tsflags);
 	ipc6.sockc.mark = READ_ONCE(sk->sk_mark);
 	fl6.flowi6_oif = oif;
@@ -1632,7 +1633,7 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	rt = (struct rt6_info *)dst;
+	rt = dst_rt6_info(dst);
 
 	if (ipc6.hlimit < 0)
 		ipc6.hlimit = ip6_sk_dst_hoplimit(np, &fl6, dst);
@@ -1675,7 +1676,8 @@ static void icmp_ep_v6_recv_name(struct sock *sk, struct msghdr *msg,
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = 0;
 		sin6->sin6_addr = ip6->saddr;
-		sin6->sin6_flowinfo = np->sndflow ? ip6_flowinfo(ip6) : 0;
+		sin6->sin6_flowinfo = inet6_test_bit(SNDFLOW, sk) ?
+				      ip6_flowinfo(ip6) : 0;
 		sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
 							  inet6_iif(skb));
 		*addr_len = sizeof(*sin6);
@@ -1692,7 +1694,7 @@ static int icmp_ep_v6_peer_name(struct sock *sk, struct sockaddr *uaddr)
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_port = inet_sk(sk)->inet_dport;
 	sin6->sin6_addr = sk->sk_v6_daddr;
-	sin6->sin6_flowinfo = np->sndflow ? np->flow_label : 0;
+	sin6->sin6_flowinfo = inet6_test_bit(SNDFLOW, sk) ? np->flow_label : 0;
 	sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
 						  sk->sk_bound_dev_if);
 	return sizeof(*sin6);
@@ -1805,7 +1807,7 @@ static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
 
 static bool icmp_ep_v6_recverr(const struct sock *sk)
 {
-	return inet6_sk(sk)->recverr;
+	return inet6_test_bit(RECVERR6, sk);
 }
 
 /* As ipv6_icmp_error(); @skb->data is the quoted echo request. */
@@ -1816,7 +1818,7 @@ static void icmp_ep_v6_fill_error(struct sock *sk, struct sk_buff *skb,
 	serr->ee.ee_origin = SO_EE_ORIGIN_ICMP6;
 	serr->addr_offset = rx->inner + offsetof(struct ipv6hdr, daddr);
 
-	if (inet6_sk(sk)->recverr_rfc4884 &&
+	if (inet6_test_bit(RECVERR6_RFC4884, sk) &&
 	    (rx->type == ICMPV6_DEST_UNREACH || rx->type == ICMPV6_TIME_EXCEED))
 		ip_icmp_error_rfc4884(skb, &serr->ee.ee_rfc4884,
 				      sizeof(struct icmp6hdr),
@@ -1879,7 +1881,7 @@ static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
 	skb_reset_transport_header(clone);
 
 	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0) {
-		kfree_skb_reason(clone, reason);
+		sk_skb_reason_drop(sk, clone, reason);
 		return ICMP_EP_STAT_DROP_QUEUE_FULL;
 	}
 	return ICMP_EP_STAT_REPLIES_DELIVERED;
@@ -2077,7 +2079,7 @@ static struct proto icmp_ep_prot = {
 	.pre_connect = icmp_ep_v4_pre_connect,
 	.connect = icmp_ep_connect,
 	.disconnect = icmp_ep_disconnect,
-	.ioctl = icmp_ep_ioctl,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
 	.setsockopt = ip_setsockopt,
 	.getsockopt = ip_getsockopt,
 	.sendmsg = icmp_ep_sendmsg,
@@ -2099,7 +2101,7 @@ static struct proto icmp_ep6_prot = {
 	.pre_connect = icmp_ep_v6_pre_connect,
 	.connect = icmp_ep_connect,
 	.disconnect = icmp_ep_disconnect,
-	.ioctl = icmp_ep_ioctl,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
 	.setsockopt = ipv6_setsockopt,
 	.getsockopt = ipv6_getsockopt,
 	.sendmsg = icmp_ep_sendmsg,
@@ -2132,7 +2134,6 @@ static const struct proto_ops icmp_ep_ops = {
 	.sendmsg = inet_sendmsg,
 	.recvmsg = inet_recvmsg,
 	.mmap = sock_no_mmap,
-	.sendpage = inet_sendpage,
 };
 
 /* As inet6_sockraw_ops, which is not exported, but with our getname. */
@@ -2155,7 +2156,6 @@ static const struct proto_ops icmp_ep6_ops = {
 	.sendmsg = inet_sendmsg,
 	.recvmsg = sock_common_recvmsg,
 	.mmap = sock_no_mmap,
-	.sendpage = sock_no_sendpage,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl = inet6_compat_ioctl,
 #endif
@@ -2423,6 +2423,7 @@ static int __init icmp_ep_init(void)
 {
 	int err;
 
+	proto_set_ipv6_pinfo_offset(&icmp_ep6_prot, struct icmp_ep6_sock, inet6);
 	err = proto_register(&icmp_ep_prot, 1);
 	if (err)
 		return err;

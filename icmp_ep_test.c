@@ -1078,9 +1078,9 @@ static struct socket *test_recverr_socket(struct kunit *test, int family,
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(sock, &a.sa, len), 0);
 	if (family == AF_INET)
-		inet_sk(sock->sk)->recverr = recverr;
+		inet_assign_bit(RECVERR, sock->sk, recverr);
 	else
-		inet6_sk(sock->sk)->recverr = recverr;
+		inet6_assign_bit(RECVERR6, sock->sk, recverr);
 	return sock;
 }
 

@@ -84,6 +84,12 @@ stock_kdir=/usr/src/linux-headers-$release
 step lint "$scripts/lint.sh"
 step build-tests "$scripts/build-tests.sh" "$build/bin"
 step build-stock "$scripts/build-module.sh" "$stock_kdir" "$build/stock"
+# The same tree builds for Debian's 6.12 (not booted here yet).
+kdir_6_12=/nonexistent
+for d in /usr/src/linux-headers-6.12.*-amd64; do
+	[ -d "$d" ] && kdir_6_12=$d
+done
+step build-6.12 "$scripts/build-module.sh" "$kdir_6_12" "$build/6.12"
 if [ -f "$build/stock/icmp_ep.ko" ]; then
 	"$scripts/initramfs.sh" "$build/stock/initramfs.gz" "$build/stock" \
 		"$build/bin" "$release"
