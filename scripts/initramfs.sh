@@ -69,7 +69,7 @@ if [ -n "$release" ]; then
 	mods=/lib/modules/$release
 	modprobe -a -S "$release" --show-depends nf_defrag_ipv6 veth dummy \
 		nf_conntrack nf_tables nft_compat nft_ct nft_reject_inet \
-		iptable_filter ip6table_filter ipt_REJECT ip6t_REJECT \
+		iptable_filter ip6table_filter ipt_REJECT ip6t_REJECT xt_tcpudp \
 		xt_conntrack |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 	while read -r ko; do
