@@ -166,8 +166,8 @@ fi
 for f in "$src" "$ko" "$load_conf" "/var/lib/dkms/$name"; do
 	[ ! -e "$f" ] || fail "$f is left after the purge"
 done
-if grep -q "/$name\.ko" "/lib/modules/$release/modules.dep"; then
-	fail "modules.dep of $release still lists $name"
+if grep -q "^${ko#/lib/modules/"$release"/}:" "/lib/modules/$release/modules.dep"; then
+	fail "modules.dep of $release still lists $ko"
 fi
 if [ "$had_key" = no ] && [ -e "$mok_pub" ]; then
 	rm -f "$mok_key" "$mok_pub"
