@@ -15,7 +15,7 @@ endif
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all modules clean install check demo stress bench
+.PHONY: all modules clean install deb check demo stress bench
 
 all: modules
 
@@ -31,6 +31,10 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
 		INSTALL_MOD_DIR=extra modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+# build/icmp-ep-dkms_<version>_all.deb (see debian/ and scripts/deb.sh).
+deb:
+	./scripts/deb.sh
 
 check:
 	./scripts/check.sh

@@ -2469,4 +2469,4 @@ module_exit(icmp_ep_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Alternate endpoint for unprivileged ICMP echo sockets");
 MODULE_AUTHOR("The icmp_ep authors");
-MODULE_VERSION("0.1");
+MODULE_VERSION(ICMP_EP_VERSION);

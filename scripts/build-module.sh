@@ -10,8 +10,10 @@ out=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out/debian"
 cp "$here"/Kbuild "$here"/Makefile "$here"/*.c "$here"/*.h "$out/"
+# Kbuild takes MODULE_VERSION() from the changelog.
+cp "$here"/debian/changelog "$out/debian/"
 
 log=$out/build.log
 if ! make -C "$out" KDIR="$kdir" W=1 C=1 >"$log" 2>&1; then

@@ -96,7 +96,7 @@ if [ -f "$build/stock/icmp_ep.ko" ]; then
 	vm vm-stock "/boot/vmlinuz-$release" "$build/stock/initramfs.gz" 900 2048
 	step install "$scripts/install-check.sh" "$stock_kdir" "$build/stock"
 fi
-step dkms "$scripts/dkms-check.sh" "$release"
+step deb "$scripts/deb-check.sh" "$release" "$build/dkms-root"
 step docs python3 -m docutils --halt=warning "$here/Documentation/icmp_ep.rst" /dev/null
 
 debug_tree=$("$scripts/debug-kernel.sh")

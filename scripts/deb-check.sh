@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Prove the Debian package on this machine, as root: build it (`make deb`),
+# run lintian on it (any error or warning fails), install it with apt-get,
+# check that its postinst had DKMS build and install icmp_ep for RELEASE
+# (a kernel whose headers are installed; it need not be running), signed
+# with DKMS's MOK key when there is one, copy the installed module to
+# OUT_DIR/lib/modules/RELEASE/<its path there> for the VM proof
+# (tests/guest/suites/15-dkms.sh), then purge the package and check that
+# nothing of it is left.
+#   deb-check.sh RELEASE [OUT_DIR]
+#
+# The check installs and purges icmp-ep-dkms: an install of it that is
+# already here is purged first.  A trap purges on failure too.  A MOK key
+# pair that DKMS generated during the check is removed with the package,
+# so that the machine is left as it was; a key that was there before is
+# never touched.
+set -eu
+
+release=$1
+out=${2:-}
+here=$(cd "$(dirname "$0")/.." && pwd)
+pkg=icmp-ep-dkms
+name=icmp_ep
+version=$(dpkg-parsechangelog -l "$here/debian/changelog" -S Version)
+version=${version#*:}
+version=${version%-*}
+src=/usr/src/$name-$version
+load_conf=/usr/lib/modules-load.d/$name.conf
+
+# DKMS's signing key and certificate: framework.conf's, or its defaults.
+conf_value() {
+	sed -n "s/^$1=[\"']\{0,1\}\([^\"']*\)[\"']\{0,1\}\$/\1/p" \
+		/etc/dkms/framework.conf /etc/dkms/framework.conf.d/*.conf \
+		2>/dev/null | tail -n 1
+}
+mok_key=$(conf_value mok_signing_key)
+mok_key=${mok_key:-/var/lib/dkms/mok.key}
+mok_pub=$(conf_value mok_certificate)
+mok_pub=${mok_pub:-/var/lib/dkms/mok.pub}
+
+apt() {
+	DEBIAN_FRONTEND=noninteractive \
+		apt-get -o DPkg::Lock::Timeout=900 -o Dpkg::Use-Pty=0 -y -q "$@"
+}
+
+installed() {
+	status=$(dpkg-query -W -f '${db:Status-Status}' "$pkg" 2>/dev/null) ||
+		return 1
+	[ -n "$status" ] && [ "$status" != not-installed ]
+}
+
+purge() {
+	if installed; then
+		apt purge "$pkg"
+	fi
+}
+
+had_key=no
+if [ -e "$mok_key" ] || [ -e "$mok_pub" ]; then
+	had_key=yes
+fi
+
+# The key pair goes only if neither file was there when the check began.
+cleanup() {
+	purge || true
+	if [ "$had_key" = no ]; then
+		rm -f "$mok_key" "$mok_pub"
+	fi
+}
+
+fail() {
+	echo "deb-check: $*" >&2
+	exit 1
+}
+
+if installed; then
+	echo "deb-check: $pkg is installed; purging it first"
+	purge
+fi
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# 1. Build and lint.
+deb=$(make -s -C "$here" deb | tail -n 1)
+[ -f "$deb" ] || fail "make deb made no package"
+echo "deb-check: built $deb"
+lint=$(lintian --info --fail-on error,warning "$deb" 2>&1) ||
+	{ echo "$lint"; fail "lintian failed on $deb"; }
+echo "$lint" | grep -v 'running with root privileges' || true
+if echo "$lint" | grep -qE '^[EW]: '; then
+	fail "lintian reports errors or warnings"
+fi
+echo "deb-check: lintian: no errors or warnings"
+
+# 2. Install.  common.postinst builds for the running kernel and the newest
+# one, or, when the running kernel has no /lib/modules (a container or a
+# chroot), for every kernel in /lib/modules whose headers are installed.
+# RELEASE can be none of these on a machine that boots another kernel:
+# then DKMS is told.
+apt install "$deb"
+if ! dkms status -m "$name" -v "$version" -k "$release" | grep -q ': installed'; then
+	echo "deb-check: the postinst did not build for $release; dkms install -k $release"
+	dkms install -m "$name" -v "$version" -k "$release"
+fi
+echo "deb-check: dkms status after install:"
+dkms status
+dkms status -m "$name" -v "$version" -k "$release" | grep -q ': installed' ||
+	fail "dkms status shows $name/$version not installed for $release"
+
+# 3. The installed module is the one modprobe finds for RELEASE.
+[ -d "$src" ] || fail "no DKMS source in $src"
+grep -qx "$name" "$load_conf" || fail "$load_conf does not load $name"
+ko=$(modinfo -k "$release" -n "$name") || fail "modinfo finds no $name for $release"
+case $ko in
+/lib/modules/"$release"/updates/dkms/*) ;;
+*) fail "modprobe would load $ko, not DKMS's module" ;;
+esac
+[ -f "$ko" ] || fail "no $ko"
+echo "deb-check: installed module: $ko"
+got=$(modinfo -F version "$ko")
+[ "$got" = "$version" ] || fail "$ko says version '$got', the package $version"
+
+# 4. Signed with DKMS's key when there is one.  DKMS 3.0.10 makes a key pair
+# with openssl on its first build when the kernel's sign-file is installed.
+signer=$(modinfo -F signer "$ko")
+if [ -f "$mok_pub" ]; then
+	[ -n "$signer" ] || fail "$ko is not signed although $mok_pub exists"
+	cn=$(openssl x509 -inform DER -in "$mok_pub" -noout -subject \
+		-nameopt multiline | sed -n 's/^ *commonName *= *//p')
+	serial=$(openssl x509 -inform DER -in "$mok_pub" -noout -serial |
+		sed 's/^serial=//')
+	sig_key=$(modinfo -F sig_key "$ko" | tr -d ':')
+	[ "$signer" = "$cn" ] ||
+		fail "$ko is signed by '$signer', $mok_pub is '$cn'"
+	[ "$sig_key" = "$serial" ] ||
+		fail "$ko is signed with key $sig_key, $mok_pub has serial $serial"
+	if [ "$had_key" = yes ]; then
+		made="there before the check"
+	else
+		made="generated by DKMS during the check"
+	fi
+	echo "deb-check: signed by '$signer', key $sig_key ($mok_pub, $made)"
+else
+	echo "deb-check: no MOK certificate $mok_pub: module not signed" \
+		"(signer '${signer}')"
+fi
+
+# 5. For the VM: the module at its path under /lib/modules.
+if [ -n "$out" ]; then
+	rel=${ko#/lib/modules/"$release"/}
+	rm -rf "$out"
+	mkdir -p "$out/lib/modules/$release/$(dirname "$rel")"
+	cp "$ko" "$out/lib/modules/$release/$rel"
+	echo "deb-check: copied to $out/lib/modules/$release/$rel"
+fi
+
+# 6. Purge: nothing of the package is left.
+apt purge "$pkg"
+echo "deb-check: dkms status after purge:"
+dkms status
+[ -z "$(dkms status -m "$name")" ] || fail "dkms still lists $name"
+if installed; then
+	fail "$pkg is still installed"
+fi
+for f in "$src" "$ko" "$load_conf" "/var/lib/dkms/$name"; do
+	[ ! -e "$f" ] || fail "$f is left after the purge"
+done
+if grep -q "^${ko#/lib/modules/"$release"/}:" "/lib/modules/$release/modules.dep"; then
+	fail "modules.dep of $release still lists $ko"
+fi
+if [ "$had_key" = no ] && [ -e "$mok_pub" ]; then
+	rm -f "$mok_key" "$mok_pub"
+	echo "deb-check: removed the MOK key pair DKMS generated during the check"
+fi
+echo "deb-check: purged; nothing left"
