@@ -39,8 +39,9 @@ deb:
 check:
 	./scripts/check.sh
 
+# KERNEL=6.12 boots Debian's 6.12 instead of 6.1.
 demo:
-	./scripts/demo.sh
+	./scripts/demo.sh $(KERNEL)
 
 stress:
 	./scripts/stress.sh

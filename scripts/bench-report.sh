@@ -41,6 +41,9 @@ function row(label, ratio, target, op, bi, bw, bn, ci, cw, cn,
 		if (b > 0)
 			x[++n] = a / b
 	}
+	# A run of some workloads only (BENCH_WORKLOADS) leaves the rest out.
+	if (!n && partial)
+		return
 	if (!n) {
 		printf "| %-28s | %-34s | %6s | %-13s | %-7s | %-7s |\n",
 		       label, ratio, "-", "no data", goal(target, op), "MISSING"
@@ -61,6 +64,7 @@ function row(label, ratio, target, op, bi, bw, bn, ci, cw, cn,
 }
 
 END {
+	partial = ENVIRON["BENCH_WORKLOADS"] != "" && ENVIRON["BENCH_WORKLOADS"] != "all"
 	# The second half of the idle sockets against the first: 1 is linear.
 	for (r = 1; r <= rounds; r++)
 		for (i = 0; i < 2; i++) {

@@ -4,7 +4,8 @@
 # against the built-in ping sockets and against icmp_ep, in interleaved
 # rounds (A B, B A, ...), then print the table of ratios
 # (scripts/bench-report.sh).
-#   BENCH_ROUNDS (default 6), BENCH_SECONDS per measurement (default 3)
+#   BENCH_ROUNDS (default 6), BENCH_SECONDS per measurement (default 3),
+#   BENCH_WORKLOADS (default all; or e.g. W1-v4,W1-v6,W2,W3)
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ release=$("$scripts/stock-kernel.sh")
 	"$build/stock" "$release"
 
 echo "bench: $rounds rounds of ${seconds}-second measurements on $release" >&2
-ICMP_EP_ARGS="icmp_ep.rounds=$rounds icmp_ep.bench_seconds=$seconds" \
+ICMP_EP_ARGS="guest.rounds=$rounds guest.bench_seconds=$seconds guest.workloads=${BENCH_WORKLOADS:-all}" \
 	"$scripts/vm-run.sh" "/boot/vmlinuz-$release" \
 	"$build/stock/initramfs.gz" "$build/vm-bench" bench \
 	$((rounds * 600 + 600)) 2048 >&2

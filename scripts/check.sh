@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: build icmp_ep warning-free, then run every test on Debian's
-# stock kernel and on the KASAN/lockdep/kmemleak/KUnit debug kernel.
+# 6.1 and 6.12 kernels and on the KASAN/lockdep/kmemleak/KUnit debug
+# kernel (6.1), and prove the Debian package on both stock kernels.
 # The last line printed is "N passed, N failed".
 set -eu
 
@@ -39,9 +40,10 @@ vm() {
 	echo "== $name"
 	out=$build/$name
 	set +e
-	line=$("$scripts/vm-run.sh" "$2" "$3" "$out" check "$4" "$5" | tail -n 1)
+	"$scripts/vm-run.sh" "$2" "$3" "$out" check "$4" "$5" >"$out.log"
 	rc=$?
 	set -e
+	line=$(tail -n 1 "$out.log")
 	echo "$line"
 	p=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
@@ -50,10 +52,13 @@ vm() {
 	record "$name" "$p" "$f"
 }
 
-# kunit TREE RESULTS: parse the KTAP the guest sent with the kernel's parser.
+# kunit NAME TREE RESULTS: parse the KTAP the guest sent with the kernel's
+# parser.
 kunit() {
-	echo "== kunit"
-	ktap=$build/kunit.ktap
+	name=$1
+	shift
+	echo "== $name"
+	ktap=$build/$name.ktap
 	# The serial line adds CRs.  6.1 prints no top-level KTAP header for
 	# suites loaded from a module, only each suite's own; without one the
 	# parser reports every suite as crashed.
@@ -61,53 +66,77 @@ kunit() {
 		echo "KTAP version 1"
 		sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$2" | sed '1d;$d' | tr -d '\r'
 	} >"$ktap"
-	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$build/kunit.log" 2>&1 || true
-	cat "$build/kunit.log"
+	log=$build/$name.log
+	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$log" 2>&1 || true
+	cat "$log"
 	# e.g. "Testing complete. Ran 41 tests: passed: 40, failed: 1, errors: 2"
-	counts=$(grep 'Testing complete' "$build/kunit.log" | tail -n 1)
+	counts=$(grep 'Testing complete' "$log" | tail -n 1)
 	ran=$(echo "$counts" | sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p')
 	p=$(echo "$counts" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
-	s=$(echo "$counts" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
+	skipped=$(echo "$counts" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
 	e=$(echo "$counts" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
 	p=${p:-0}
-	f=$((${ran:-1} - p - ${s:-0} + ${e:-0}))
+	f=$((${ran:-1} - p - ${skipped:-0} + ${e:-0}))
 	[ -n "$ran" ] && [ "$ran" -gt 0 ] || f=$((f > 0 ? f : 1))
-	record kunit "$p" "$f"
+	record "$name" "$p" "$f"
 }
 
 "$scripts/deps.sh"
 mkdir -p "$build"
 
-release=$("$scripts/stock-kernel.sh")
-stock_kdir=/usr/src/linux-headers-$release
+series="6.1 6.12"
 
 step lint "$scripts/lint.sh"
 step build-tests "$scripts/build-tests.sh" "$build/bin"
-step build-stock "$scripts/build-module.sh" "$stock_kdir" "$build/stock"
-# The same tree builds for Debian's 6.12 (not booted here yet).
-kdir_6_12=/nonexistent
-for d in /usr/src/linux-headers-6.12.*-amd64; do
-	[ -d "$d" ] && kdir_6_12=$d
+
+# Every guest suite, the differential ones included, on each Debian
+# kernel, against that kernel's own built-in ping sockets.
+releases=
+for s in $series; do
+	release=$("$scripts/stock-kernel.sh" "$s")
+	releases="$releases $release"
+	out=$build/stock-$s
+	step "build-$s" "$scripts/build-module.sh" \
+		"/usr/src/linux-headers-$release" "$out"
+	[ -f "$out/icmp_ep.ko" ] || continue
+	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin" \
+		"$release"
+	vm "vm-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 900 2048
 done
-step build-6.12 "$scripts/build-module.sh" "$kdir_6_12" "$build/6.12"
-if [ -f "$build/stock/icmp_ep.ko" ]; then
-	"$scripts/initramfs.sh" "$build/stock/initramfs.gz" "$build/stock" \
-		"$build/bin" "$release"
-	vm vm-stock "/boot/vmlinuz-$release" "$build/stock/initramfs.gz" 900 2048
-	step install "$scripts/install-check.sh" "$stock_kdir" "$build/stock"
-fi
-step deb "$scripts/deb-check.sh" "$release" "$build/dkms-root"
+
+release=$("$scripts/stock-kernel.sh" 6.1)
+step install "$scripts/install-check.sh" "/usr/src/linux-headers-$release" \
+	"$build/stock-6.1"
+
+# The Debian package, installed for both kernels at once, then each
+# kernel booted with the module DKMS built for it, loaded by modprobe.
+dkms_root=$build/dkms-root
+# shellcheck disable=SC2086 # one argument per release
+step deb "$scripts/deb-check.sh" "$dkms_root" $releases
+for s in $series; do
+	release=$("$scripts/stock-kernel.sh" "$s")
+	[ -d "$dkms_root/lib/modules/$release" ] || continue
+	out=$build/dkms-$s
+	mkdir -p "$out"
+	"$scripts/initramfs.sh" "$out/initramfs.gz" "$build/stock-$s" \
+		"$build/bin" "$release" "$dkms_root"
+	export ICMP_EP_ARGS=guest.suites=dkms
+	vm "vm-dkms-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 300 1024
+	unset ICMP_EP_ARGS
+done
 step docs python3 -m docutils --halt=warning "$here/Documentation/icmp_ep.rst" /dev/null
 
-debug_tree=$("$scripts/debug-kernel.sh")
-step build-debug "$scripts/build-module.sh" "$debug_tree" "$build/debug"
-if [ -f "$build/debug/icmp_ep_test.ko" ]; then
-	"$scripts/initramfs.sh" "$build/debug/initramfs.gz" "$build/debug" \
-		"$build/bin"
-	vm vm-debug "$debug_tree/arch/x86/boot/bzImage" \
-		"$build/debug/initramfs.gz" 2700 2048
-	kunit "$debug_tree" "$build/vm-debug/results.log"
-fi
+# KASAN, lockdep, kmemleak and KUnit, on a debug build of each series.
+for s in $series; do
+	debug_tree=$("$scripts/debug-kernel.sh" "$s")
+	out=$build/debug-$s
+	step "build-debug-$s" "$scripts/build-module.sh" "$debug_tree" "$out"
+	[ -f "$out/icmp_ep_test.ko" ] || continue
+	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
+	vm "vm-debug-$s" "$debug_tree/arch/x86/boot/bzImage" \
+		"$out/initramfs.gz" 2700 2048
+	kunit "kunit-$s" "$debug_tree" "$build/vm-debug-$s/results.log"
+done
 
 echo
 echo "Summary:"

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Build (once per machine) the KASAN/lockdep/kmemleak/KUnit kernel from
-# Debian's linux-source-6.1 and print the path of its tree, which doubles as
-# the KDIR that icmp_ep_test.ko is built against.
+# Debian's linux-source-SERIES (6.1, the default, or 6.12) and print the
+# path of its tree, which doubles as the KDIR that icmp_ep_test.ko is built
+# against.
+#   debug-kernel.sh [SERIES]
 #
 # The tree is cached outside the repository, keyed by the source package's
 # version and the config fragment's hash, so that a change to either builds
@@ -10,14 +12,19 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-fragment=$here/debug-kernel.config
-tarball=/usr/src/linux-source-6.1.tar.xz
+series=${1:-6.1}
+# The common fragment, then the series' own where its Kconfig differs.
+fragments=$here/debug-kernel.config
+[ ! -f "$here/debug-kernel-$series.config" ] ||
+	fragments="$fragments $here/debug-kernel-$series.config"
+tarball=/usr/src/linux-source-$series.tar.xz
 cache=${ICMP_EP_CACHE:-/var/cache/icmp_ep}
 
 [ -f "$tarball" ] || { echo "debug-kernel: $tarball missing; run scripts/deps.sh" >&2; exit 1; }
 
-version=$(dpkg-query -W -f '${Version}' linux-source-6.1)
-hash=$(sha256sum "$fragment" | cut -c1-12)
+version=$(dpkg-query -W -f '${Version}' "linux-source-$series")
+# shellcheck disable=SC2086 # one argument per fragment
+hash=$(cat $fragments | sha256sum | cut -c1-12)
 tree=$cache/debug-kernel-$version-$hash
 
 if [ -f "$tree/.icmp_ep-built" ]; then
@@ -43,13 +50,15 @@ mv "$tree.tmp" "$tree"
 
 cd "$tree"
 make -s tinyconfig >&2
-./scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
+# shellcheck disable=SC2086
+./scripts/kconfig/merge_config.sh -m .config $fragments >&2
 make -s olddefconfig >&2
 
 # olddefconfig silently drops an option whose dependencies are unmet; a debug
 # kernel without, say, KASAN would pass every test and prove nothing.
 missing=0
-grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
+# shellcheck disable=SC2086
+cat $fragments | grep -E '^CONFIG_[A-Z0-9_]+=' | while IFS= read -r line; do
 	if ! grep -qxF "$line" .config; then
 		echo "debug-kernel: '$line' did not survive olddefconfig" >&2
 		echo x

@@ -1,19 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Pack the test VM's initramfs:
-#   initramfs.sh OUT KO_DIR TEST_BIN_DIR [KERNEL_RELEASE]
+#   initramfs.sh OUT KO_DIR TEST_BIN_DIR [KERNEL_RELEASE [OVERLAY_DIR]]
 # OUT gets busybox, kmod, the real networking tools with their libraries,
 # the module(s) from KO_DIR, the test binaries from TEST_BIN_DIR,
 # tests/guest, and, for a distribution kernel, the modules the suites use
 # from /lib/modules/KERNEL_RELEASE, indexed by depmod.  Nothing is loaded
 # at boot: as on an installed system, the kernel asks modprobe for each
-# module when it is first needed.
+# module when it is first needed.  OVERLAY_DIR's files (a module DKMS
+# installed, say) go into the image before depmod indexes it.
 set -eu
 
 out=$1
 ko_dir=$2
 bin_dir=$3
 release=${4:-}
+overlay=${5:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 root=$(mktemp -d)
@@ -78,6 +80,7 @@ if [ -n "$release" ]; then
 	done
 	cp "$mods/modules.builtin" "$mods/modules.builtin.modinfo" \
 		"$mods/modules.order" "$root$mods/"
+	[ -z "$overlay" ] || cp -R "$overlay"/. "$root/"
 	depmod -b "$root" "$release"
 fi
 

@@ -40,7 +40,7 @@ for kernel in ${STRESS_KERNELS:-stock debug}; do
 		;;
 	esac
 	echo "== $kernel kernel"
-	ICMP_EP_ARGS="icmp_ep.seconds=$seconds icmp_ep.calls=$calls icmp_ep.seed=$seed icmp_ep.inject=$inject" \
+	ICMP_EP_ARGS="guest.seconds=$seconds guest.calls=$calls guest.seed=$seed guest.inject=$inject" \
 		"$scripts/vm-run.sh" "$image" "$build/stress-$kernel/initramfs.gz" \
 		"$build/vm-stress-$kernel" stress \
 		$((seconds + calls / 200 + inject / 2 + 900)) 2048

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a kernel and initramfs under QEMU (software emulation) and judge the
 # run:   vm-run.sh KERNEL INITRD OUT_DIR MODE TIMEOUT_SECONDS [MEMORY_MB]
-# ICMP_EP_ARGS adds icmp_ep.* settings to the kernel command line.
+# ICMP_EP_ARGS adds guest.* settings to the kernel command line (not
+# icmp_ep.*: kmod's modprobe would hand those to the module as parameters).
 #
 # OUT_DIR gets console.log (serial console) and results.log (the guest's
 # verdicts, second serial port).  Prints "vm: N passed, N failed" and exits
@@ -28,7 +29,7 @@ timeout "$limit" qemu-system-x86_64 -nodefaults -no-user-config \
 	-display none -monitor none -nic none -no-reboot \
 	-serial "file:$console" -serial "file:$results" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic icmp_ep.mode=$mode ${ICMP_EP_ARGS:-}" ||
+	-append "console=ttyS0 panic=-1 oops=panic guest.mode=$mode ${ICMP_EP_ARGS:-}" ||
 	status=$?
 
 failed=0
