@@ -98,11 +98,16 @@ struct icmp_ep_tx {
  */
 struct icmp_ep_af {
 	enum icmp_ep_af_index index;
+	/* Where the family's IP header holds its addresses, and their size. */
+	u8 saddr_offset;
+	u8 daddr_offset;
+	u8 addr_len;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
 	bool (*bind_addr_is_any)(const struct sock *sk);
 	int (*connect)(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+	bool (*peer_is_group)(struct sock *sk);
 	int (*send)(struct sock *sk, struct msghdr *msg, size_t len,
 		    struct icmp_ep_tx *tx);
 	void (*recv_name)(struct sock *sk, struct msghdr *msg,
@@ -112,6 +117,8 @@ struct icmp_ep_af {
 					    struct icmp_ep_rx *rx);
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
+	bool (*rx_peer_match)(const struct sock *sk,
+			      const union icmp_ep_addr *peer);
 	int (*err_convert)(struct sock *sk, struct sk_buff *skb,
 			   const struct icmp_ep_rx *rx, int *err);
 	bool (*recverr)(const struct sock *sk);
@@ -502,10 +509,15 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
+/*
+ * Whether @sk is the socket for the packet.  A connected socket hears only
+ * its peer, as gVisor's endpoint registered under its full ID and as a
+ * connected UDP socket does: *@not_peer says that was all that failed.
+ */
 static __always_inline bool
 icmp_ep_sk_match(const struct sock *sk, const struct net *net,
 		 const struct icmp_ep_af *af, const struct sk_buff *skb,
-		 const struct icmp_ep_rx *rx)
+		 const struct icmp_ep_rx *rx, bool *not_peer)
 {
 	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
 
@@ -514,19 +526,29 @@ icmp_ep_sk_match(const struct sock *sk, const struct net *net,
 	if (bound_dev_if && bound_dev_if != rx->dif &&
 	    bound_dev_if != rx->sdif)
 		return false;
-	return af->rx_daddr_match(sk, skb);
+	if (!af->rx_daddr_match(sk, skb))
+		return false;
+	if (READ_ONCE(icmp_ep_sk(sk)->peer_only) &&
+	    !af->rx_peer_match(sk, &rx->peer)) {
+		*not_peer = true;
+		return false;
+	}
+	return true;
 }
 
 /*
  * The socket a reply or error is for, with a reference the caller must
  * put.  As __inet_lookup_established() does for TCP's equally
  * SLAB_TYPESAFE_BY_RCU sockets: match, pin, then match again, as the
- * memory may have become another socket before the pin.
+ * memory may have become another socket before the pin.  Without a socket,
+ * *@not_peer says whether a connected one held the ident but heard only
+ * another peer; read unpinned, it may be stale, but it only picks the
+ * counter of a packet that is dropped either way.
  */
 static __always_inline struct sock *
 icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
 	       const struct icmp_ep_af *af, const struct sk_buff *skb,
-	       const struct icmp_ep_rx *rx)
+	       const struct icmp_ep_rx *rx, bool *not_peer)
 {
 	struct rhlist_head *list, *pos;
 	struct icmp_ep_node *node;
@@ -537,11 +559,11 @@ icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
 	rhl_for_each_entry_rcu(node, pos, list, list) {
 		struct sock *sk = node->sk;
 
-		if (!icmp_ep_sk_match(sk, net, af, skb, rx) ||
+		if (!icmp_ep_sk_match(sk, net, af, skb, rx, not_peer) ||
 		    unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
 			continue;
 		if (likely(rcu_access_pointer(icmp_ep_sk(sk)->node) == node &&
-			   icmp_ep_sk_match(sk, net, af, skb, rx)))
+			   icmp_ep_sk_match(sk, net, af, skb, rx, not_peer)))
 			return sk;
 		sock_put(sk);
 	}
@@ -647,6 +669,7 @@ static int icmp_ep_init_sock(struct sock *sk)
 	if (sk->sk_family == AF_INET6)
 		sk->sk_ipv6only = 1;
 	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
+	icmp_ep_sk(sk)->peer_only = false;
 	return 0;
 }
 
@@ -713,9 +736,17 @@ out:
 	return err;
 }
 
+/*
+ * Replies to an echo sent to a broadcast or multicast address come from
+ * its members, each from its own address: a socket connected to one hears
+ * every host, as an unconnected socket does.  Errors still quote the group
+ * address, but are not filtered either, so that the socket hears what it
+ * would have heard unconnected.
+ */
 static int icmp_ep_connect(struct sock *sk, struct sockaddr *uaddr,
 			   int addr_len)
 {
+	const struct icmp_ep_af *af = icmp_ep_af(sk);
 	int err = 0;
 
 	lock_sock(sk);
@@ -724,9 +755,11 @@ static int icmp_ep_connect(struct sock *sk, struct sockaddr *uaddr,
 	    icmp_ep_get_port(sk, 0))
 		err = -EAGAIN;
 	if (!err)
-		err = icmp_ep_af(sk)->connect(sk, uaddr, addr_len);
-	if (!err)
+		err = af->connect(sk, uaddr, addr_len);
+	if (!err) {
+		WRITE_ONCE(icmp_ep_sk(sk)->peer_only, !af->peer_is_group(sk));
 		icmp_ep_set_state(sk, ICMP_EP_CONNECTED);
+	}
 	release_sock(sk);
 	return err;
 }
@@ -735,6 +768,8 @@ static int icmp_ep_connect(struct sock *sk, struct sockaddr *uaddr,
 static int icmp_ep_disconnect(struct sock *sk, int flags)
 {
 	lock_sock(sk);
+	/* Before the peer goes: a reader seeing no peer must not filter. */
+	WRITE_ONCE(icmp_ep_sk(sk)->peer_only, false);
 	__udp_disconnect(sk, flags);
 	icmp_ep_set_state(sk, inet_sk(sk)->inet_num ? ICMP_EP_BOUND :
 						      ICMP_EP_INITIAL);
@@ -951,6 +986,18 @@ static int icmp_ep_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 			      int addr_len)
 {
 	return __ip4_datagram_connect(sk, uaddr, addr_len);
+}
+
+/* Right after connect(): its route says whether the peer is a broadcast. */
+static bool icmp_ep_v4_peer_is_group(struct sock *sk)
+{
+	__be32 daddr = inet_sk(sk)->inet_daddr;
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
+		return true;
+	return dst && (container_of(dst, struct rtable, dst)->rt_flags &
+		       (RTCF_BROADCAST | RTCF_MULTICAST));
 }
 
 /* IP_OPTIONS need ip_options_build(), which is not exported. */
@@ -1378,6 +1425,13 @@ static bool icmp_ep_v4_rx_daddr_match(const struct sock *sk,
 	return !bound || bound == ip_hdr(skb)->daddr;
 }
 
+static bool icmp_ep_v4_rx_peer_match(const struct sock *sk,
+				     const union icmp_ep_addr *peer)
+{
+	/* Under RCU: connect() may be changing it under the socket lock. */
+	return READ_ONCE(inet_sk(sk)->inet_daddr) == peer->v4;
+}
+
 /* As ping_err(); @skb->data is the quoted IP header. */
 static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx, int *err)
@@ -1451,15 +1505,20 @@ static void icmp_ep_v4_seq_addrs(struct seq_file *seq, struct sock *sk,
 
 static const struct icmp_ep_af icmp_ep_inet = {
 	.index = ICMP_EP_AF_INET,
+	.saddr_offset = offsetof(struct iphdr, saddr),
+	.daddr_offset = offsetof(struct iphdr, daddr),
+	.addr_len = sizeof_field(struct iphdr, saddr),
 	.check_bind = icmp_ep_v4_check_bind,
 	.set_bind_addr = icmp_ep_v4_set_bind_addr,
 	.bind_addr_is_any = icmp_ep_v4_bind_addr_is_any,
 	.connect = icmp_ep_v4_connect,
+	.peer_is_group = icmp_ep_v4_peer_is_group,
 	.send = icmp_ep_v4_send,
 	.recv_name = icmp_ep_v4_recv_name,
 	.peer_name = icmp_ep_v4_peer_name,
 	.rx_parse = icmp_ep_v4_rx_parse,
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
+	.rx_peer_match = icmp_ep_v4_rx_peer_match,
 	.err_convert = icmp_ep_v4_err_convert,
 	.recverr = icmp_ep_v4_recverr,
 	.fill_error = icmp_ep_v4_fill_error,
@@ -1540,6 +1599,11 @@ static int icmp_ep_v6_connect(struct sock *sk, struct sockaddr *uaddr,
 	if (uaddr->sa_family != AF_INET6)
 		return -EAFNOSUPPORT;
 	return __ip6_datagram_connect(sk, uaddr, addr_len);
+}
+
+static bool icmp_ep_v6_peer_is_group(struct sock *sk)
+{
+	return ipv6_addr_is_multicast(&sk->sk_v6_daddr);
 }
 
 static int icmp_ep_v6_oif(struct sock *sk, const struct in6_addr *daddr,
@@ -1798,6 +1862,22 @@ static bool icmp_ep_v6_rx_daddr_match(const struct sock *sk,
 	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &ipv6_hdr(skb)->daddr);
 }
 
+static bool icmp_ep_v6_rx_peer_match(const struct sock *sk,
+				     const union icmp_ep_addr *peer)
+{
+	const struct in6_addr *daddr = &sk->sk_v6_daddr;
+	int i;
+
+	/*
+	 * Under RCU: connect() may be changing it under the socket lock.  A
+	 * torn read can only fail to match during that change.
+	 */
+	for (i = 0; i < ARRAY_SIZE(daddr->s6_addr32); i++)
+		if (READ_ONCE(daddr->s6_addr32[i]) != peer->v6.s6_addr32[i])
+			return false;
+	return true;
+}
+
 /* The route's PMTU was updated by icmpv6_err(), which sees the original. */
 static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx, int *err)
@@ -1847,15 +1927,20 @@ static void icmp_ep_v6_seq_addrs(struct seq_file *seq, struct sock *sk,
 
 static const struct icmp_ep_af icmp_ep_inet6 = {
 	.index = ICMP_EP_AF_INET6,
+	.saddr_offset = offsetof(struct ipv6hdr, saddr),
+	.daddr_offset = offsetof(struct ipv6hdr, daddr),
+	.addr_len = sizeof_field(struct ipv6hdr, saddr),
 	.check_bind = icmp_ep_v6_check_bind,
 	.set_bind_addr = icmp_ep_v6_set_bind_addr,
 	.bind_addr_is_any = icmp_ep_v6_bind_addr_is_any,
 	.connect = icmp_ep_v6_connect,
+	.peer_is_group = icmp_ep_v6_peer_is_group,
 	.send = icmp_ep_v6_send,
 	.recv_name = icmp_ep_v6_recv_name,
 	.peer_name = icmp_ep_v6_peer_name,
 	.rx_parse = icmp_ep_v6_rx_parse,
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
+	.rx_peer_match = icmp_ep_v6_rx_peer_match,
 	.err_convert = icmp_ep_v6_err_convert,
 	.recverr = icmp_ep_v6_recverr,
 	.fill_error = icmp_ep_v6_fill_error,
@@ -1945,6 +2030,26 @@ out:
 }
 
 /*
+ * The family's parser, then the address the packet is about (see
+ * &struct icmp_ep_rx.peer), which the parser has checked is there.
+ */
+static __always_inline enum icmp_ep_rx_verdict
+icmp_ep_rx_classify(const struct icmp_ep_af *af, const struct sk_buff *skb,
+		    struct icmp_ep_rx *rx)
+{
+	enum icmp_ep_rx_verdict verdict = af->rx_parse(skb, rx);
+	unsigned int offset;
+
+	if (verdict != ICMP_EP_RX_MATCH)
+		return verdict;
+	offset = rx->error ? rx->inner + af->daddr_offset : af->saddr_offset;
+	if (skb_copy_bits(skb, skb_network_offset(skb) + offset, &rx->peer,
+			  af->addr_len))
+		return ICMP_EP_RX_MALFORMED;
+	return ICMP_EP_RX_MATCH;
+}
+
+/*
  * Every packet is accepted: the original goes on to icmp_rcv() or
  * icmpv6_rcv(), which count it and hand it to the built-in ping table,
  * where it finds no socket of ours.  Our socket gets a clone.
@@ -1955,10 +2060,11 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 {
 	enum icmp_ep_rx_verdict verdict;
 	struct icmp_ep_table *t;
+	bool not_peer = false;
 	struct icmp_ep_rx rx;
 	struct sock *sk;
 
-	verdict = af->rx_parse(skb, &rx);
+	verdict = icmp_ep_rx_classify(af, skb, &rx);
 	if (verdict == ICMP_EP_RX_IGNORE)
 		return NF_ACCEPT;
 
@@ -1970,9 +2076,10 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 
-	sk = icmp_ep_lookup(t, state->net, af, skb, &rx);
+	sk = icmp_ep_lookup(t, state->net, af, skb, &rx, &not_peer);
 	if (!sk) {
-		icmp_ep_count(t, ICMP_EP_STAT_DROP_NO_SOCKET);
+		icmp_ep_count(t, not_peer ? ICMP_EP_STAT_DROP_NOT_PEER :
+					    ICMP_EP_STAT_DROP_NO_SOCKET);
 		return NF_ACCEPT;
 	}
 
@@ -2033,7 +2140,7 @@ static const struct nf_hook_ops icmp_ep_nf_ops[] = {
 enum icmp_ep_rx_verdict icmp_ep_rx_parse(int family, const struct sk_buff *skb,
 					 struct icmp_ep_rx *rx)
 {
-	return icmp_ep_af_of(family)->rx_parse(skb, rx);
+	return icmp_ep_rx_classify(icmp_ep_af_of(family), skb, rx);
 }
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_parse);
 
@@ -2284,6 +2391,7 @@ static const char * const icmp_ep_stat_names[ICMP_EP_NR_STATS] = {
 	[ICMP_EP_STAT_DROP_QUEUE_FULL] = "drop_queue_full",
 	[ICMP_EP_STAT_DROP_MALFORMED] = "drop_malformed",
 	[ICMP_EP_STAT_DROP_FILTERED] = "drop_filtered",
+	[ICMP_EP_STAT_DROP_NOT_PEER] = "drop_not_peer",
 };
 
 static int icmp_ep_stat_show(struct seq_file *seq, void *v)

@@ -58,6 +58,8 @@ struct icmp_ep_idents {
  * @ICMP_EP_STAT_DROP_QUEUE_FULL: replies and errors a full queue refused
  * @ICMP_EP_STAT_DROP_MALFORMED: truncated or garbled replies and errors
  * @ICMP_EP_STAT_DROP_FILTERED: errors the kernel does not report to sockets
+ * @ICMP_EP_STAT_DROP_NOT_PEER: replies and errors a connected socket does not
+ *	hear: a reply from another host, an error about a datagram to another
  * @ICMP_EP_NR_STATS: number of counters
  */
 enum icmp_ep_stat {
@@ -69,6 +71,7 @@ enum icmp_ep_stat {
 	ICMP_EP_STAT_DROP_QUEUE_FULL,
 	ICMP_EP_STAT_DROP_MALFORMED,
 	ICMP_EP_STAT_DROP_FILTERED,
+	ICMP_EP_STAT_DROP_NOT_PEER,
 	ICMP_EP_NR_STATS,
 };
 
@@ -142,6 +145,9 @@ struct icmp_ep_node {
  *	under &icmp_ep_table.lock, compared under RCU by readers who found
  *	the entry, to tell the socket from a new one in the same memory
  * @state: where the socket is in its lifecycle, changed under the socket lock
+ * @peer_only: connected to a unicast address, so that it hears only replies
+ *	from it and errors about datagrams sent to it; written under the
+ *	socket lock, read under RCU by the receive path
  *
  * Sockets are %SLAB_TYPESAFE_BY_RCU: a reader that finds one under RCU may
  * read it but must take a reference with refcount_inc_not_zero() and then
@@ -151,6 +157,7 @@ struct icmp_ep_sock {
 	struct inet_sock inet;
 	struct icmp_ep_node __rcu *node;
 	enum icmp_ep_state state;
+	bool peer_only;
 };
 
 /**
@@ -165,6 +172,16 @@ struct icmp_ep6_sock {
 };
 
 /**
+ * union icmp_ep_addr - an address of either family, as a header holds it
+ * @v4: IPv4
+ * @v6: IPv6
+ */
+union icmp_ep_addr {
+	__be32 v4;
+	struct in6_addr v6;
+};
+
+/**
  * struct icmp_ep_rx - what the receive hook learnt about a packet
  * @offset: of the ICMP header
  * @inner: errors only: of the quoted IP header
@@ -176,6 +193,9 @@ struct icmp_ep6_sock {
  * @ident: the echo ident, the reply's or the quoted request's
  * @dif: the device the packet came in on
  * @sdif: its L3 master device, if any
+ * @peer: the host the packet is about: a reply's source, or the destination
+ *	of the datagram an error quotes (errors come from routers on the way,
+ *	so their own source says nothing about the peer)
  *
  * Offsets count from the (outer) network header.
  */
@@ -190,6 +210,7 @@ struct icmp_ep_rx {
 	u16 ident;
 	int dif;
 	int sdif;
+	union icmp_ep_addr peer;
 };
 
 static inline struct icmp_ep_sock *icmp_ep_sk(const struct sock *sk)

@@ -824,6 +824,8 @@ static void parse_v4_echo_reply(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rx.error);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct iphdr));
+	/* A reply is about its source. */
+	KUNIT_EXPECT_TRUE(test, rx.peer.v4 == htonl(0x0a010101));
 	kfree_skb(skb);
 }
 
@@ -874,6 +876,8 @@ static void parse_v4_unreachable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rx.code, ICMP_HOST_UNREACH);
 	KUNIT_EXPECT_EQ(test, rx.inner, 28U);
 	KUNIT_EXPECT_EQ(test, rx.quote, 48U);
+	/* An error is about the quoted destination, not its own source. */
+	KUNIT_EXPECT_TRUE(test, rx.peer.v4 == e.inner.daddr);
 	kfree_skb(skb);
 }
 
@@ -977,6 +981,8 @@ static void parse_v6_echo_reply(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rx.error);
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct ipv6hdr));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&rx.peer.v6,
+						&ipv6_hdr(skb)->saddr));
 	kfree_skb(skb);
 }
 
@@ -1031,6 +1037,7 @@ static void parse_v6_packet_too_big(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rx.ident, TEST_IDENT);
 	KUNIT_EXPECT_EQ(test, rx.quote,
 			2 * sizeof(struct ipv6hdr) + sizeof(struct icmp6hdr));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&rx.peer.v6, &e.inner.daddr));
 	kfree_skb(skb);
 }
 
@@ -1202,6 +1209,50 @@ static void deliver_v6_error_to_queue(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * Connected to 127.0.0.1, a socket hears neither a reply from 10.1.1.1 nor
+ * an error about a datagram to 10.9.9.1, but hears an error from 10.1.1.1
+ * about a datagram to 127.0.0.1; disconnected, it hears the reply again.
+ */
+static void deliver_connected_hears_only_peer(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	struct sock *sk = sock->sk;
+	struct test_v4_error e;
+	struct sk_buff *skb;
+	union test_addr a;
+	int len = test_addr_loopback(AF_INET, &a, 0);
+
+	KUNIT_ASSERT_EQ(test, kernel_connect(sock, &a.sa, len, 0), 0);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sk->sk_receive_queue));
+
+	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sk->sk_error_queue));
+
+	e.inner.daddr = htonl(INADDR_LOOPBACK);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sk->sk_error_queue));
+
+	KUNIT_ASSERT_EQ(test, kernel_connect(sock, &unspec, sizeof(unspec), 0),
+			0);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sk->sk_receive_queue));
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(parse_v4_echo_reply),
 	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
@@ -1222,6 +1273,7 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_v4_reply_queued),
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_v6_error_to_queue),
+	KUNIT_CASE(deliver_connected_hears_only_peer),
 	{}
 };
 

@@ -1298,6 +1298,71 @@ static void c_two_netns(void)
 	}
 }
 
+/* Add ::2/128 to lo, as "ip -6 addr add ::2/128 dev lo" does. */
+static void lo_add_v6_other(void)
+{
+	struct {
+		struct in6_addr addr;
+		unsigned int prefixlen;
+		int ifindex;
+	} ifr6 = { .prefixlen = 128, .ifindex = if_nametoindex("lo") };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	inet_pton(AF_INET6, "::2", &ifr6.addr);
+	if (ioctl(fd, SIOCSIFADDR, &ifr6))
+		say("cannot-add-::2");
+	close(fd);
+}
+
+/* Whether an echo sent to @to comes back to @fd, and from where. */
+static bool say_reply_from(int fd, const struct addr *to, const char *what)
+{
+	static struct rx r;
+
+	send_echo(fd, to, echo_type(), 0, 1, 16, 0);
+	if (!wait_readable(fd, 1000)) {
+		say("%s=none", what);
+		return false;
+	}
+	recv_into(fd, &r, sizeof(r.data), MSG_DONTWAIT);
+	say("%s=%s", what, r.rc < 0 ? res(r.rc) :
+			    addr_str(&r.from.ss, r.from.len));
+	return r.rc >= 0;
+}
+
+/*
+ * Deviation: a connected socket hears only its peer.  Connected to
+ * loopback, it sends to another local address: that address's reply
+ * carries the socket's ident but does not come from its peer.
+ */
+static void dev_connected_peer_only(void)
+{
+	struct addr peer, other, unspec = { .sa.sa_family = AF_UNSPEC,
+					    .len = sizeof(struct sockaddr) };
+	bool heard, peer_heard, after;
+	int fd;
+
+	if (unshare(CLONE_NEWNET)) {
+		say("unshare=%s", res(-1));
+		return;
+	}
+	lo_up();
+	if (fam == AF_INET6)
+		lo_add_v6_other();
+	set_range("0 2147483647");
+	as(NOBODY, NULL, 0);
+	fd = ping_socket();
+	peer = loopback(0);
+	other = addr_of(fam == AF_INET ? "127.0.0.2" : "::2", 0);
+	say("connect=%s", res(connect(fd, &peer.sa, peer.len)));
+	heard = say_reply_from(fd, &other, "other");
+	peer_heard = say_reply_from(fd, NULL, "peer");
+	say("disconnect=%s", res(connect(fd, &unspec.sa, unspec.len)));
+	after = say_reply_from(fd, &other, "other-after-disconnect");
+	if (heard == icmp_ep_impl || !peer_heard || !after)
+		say("MISMATCH");
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1386,6 +1451,7 @@ static const struct test tests[] = {
 	ROOT_CASE("ping-group-range.per-netns", c_pgr_netns),
 	ROOT_CASE("ping-group-range.new-netns-default", c_pgr_netns_other),
 	ROOT_CASE("netns.same-ident", c_two_netns),
+	ROOT_CASE("dev.connected-peer-only", dev_connected_peer_only),
 };
 
 static void run(const char *name, void (*fn)(void), bool root)

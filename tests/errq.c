@@ -6,16 +6,22 @@
  * SO_ERROR and plain receives.  Run against the built-in ping sockets and
  * icmp_ep, the two outputs must be identical.
  *
- *   errq [-6] [-c] [-n] [-t TTL] [-s SIZE] [-m do|dont|want] [-p COUNT] DEST
+ *   errq [-6] [-c] [-C PEER [-d]] [-b] [-n] [-t TTL] [-s SIZE]
+ *        [-m do|dont|want] [-p COUNT] DEST
  *
  *   -6  IPv6            -c  connect() first      -n  no IP_RECVERR
  *   -t  TTL / hop limit -s  payload size         -m  PMTU discovery
  *   -p  probes to send (default 1)
+ *   -C  connect() to PEER, then sendto() DEST    -b  SO_BROADCAST
+ *   -d  with -C: connect(AF_UNSPEC) again before sending
+ *
+ * An IPv6 DEST or PEER may carry a scope: ff02::2%eth0.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
@@ -27,8 +33,9 @@
 #include <unistd.h>
 
 struct opts {
-	int v6, connect, recverr, ttl, size, pmtu, probes;
-	const char *dest;
+	int v6, connect, recverr, ttl, size, pmtu, probes, broadcast;
+	int disconnect;
+	const char *dest, *peer;
 };
 
 static const char *errname(int e)
@@ -136,8 +143,17 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .recverr = 1, .ttl = -1, .size = 56, .pmtu = -1,
 			    .probes = 1 };
-	while ((c = getopt(argc, argv, "6cnt:s:m:p:")) != -1) {
+	while ((c = getopt(argc, argv, "6cnt:s:m:p:C:bd")) != -1) {
 		switch (c) {
+		case 'C':
+			o->peer = optarg;
+			break;
+		case 'b':
+			o->broadcast = 1;
+			break;
+		case 'd':
+			o->disconnect = 1;
+			break;
 		case '6':
 			o->v6 = 1;
 			break;
@@ -165,42 +181,55 @@ static int parse(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 	}
-	if (optind != argc - 1 || o->size < 0 || o->size > 65000)
+	if (optind != argc - 1 || o->size < 0 || o->size > 65000 ||
+	    (o->peer && o->connect) || (o->disconnect && !o->peer))
 		return -1;
 	o->dest = argv[optind];
 	return 0;
 }
 
+static int parse_addr(int v6, const char *str, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (v6) {
+		struct sockaddr_in6 *s = (void *)ss;
+		char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 1], *scope;
+
+		snprintf(a, sizeof(a), "%s", str);
+		scope = strchr(a, '%');
+		if (scope) {
+			*scope++ = 0;
+			s->sin6_scope_id = if_nametoindex(scope);
+		}
+		s->sin6_family = AF_INET6;
+		*len = sizeof(*s);
+		return inet_pton(AF_INET6, a, &s->sin6_addr) == 1 ? 0 : -1;
+	}
+	((struct sockaddr_in *)ss)->sin_family = AF_INET;
+	*len = sizeof(struct sockaddr_in);
+	return inet_pton(AF_INET, str, &((struct sockaddr_in *)ss)->sin_addr) == 1 ?
+	       0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	int one = 1, level, fd, i, err;
-	struct sockaddr_storage dst = {};
-	socklen_t dlen, elen = sizeof(err);
+	struct sockaddr_storage dst, peer;
+	socklen_t dlen, plen, elen = sizeof(err);
 	unsigned char pkt[65536] = {};
 	struct pollfd pfd;
 	struct opts o;
 
 	if (parse(argc, argv, &o)) {
-		fputs("usage: errq [-6] [-c] [-n] [-t TTL] [-s SIZE] [-m MODE] [-p COUNT] DEST\n",
-		      stderr);
+		fputs("usage: errq [-6] [-c] [-C PEER [-d]] [-b] [-n] [-t TTL] [-s SIZE]\n"
+		      "            [-m MODE] [-p COUNT] DEST\n", stderr);
 		return 2;
 	}
 	level = o.v6 ? SOL_IPV6 : SOL_IP;
-	if (o.v6) {
-		struct sockaddr_in6 *s = (void *)&dst;
-
-		s->sin6_family = AF_INET6;
-		dlen = sizeof(*s);
-		if (inet_pton(AF_INET6, o.dest, &s->sin6_addr) != 1)
-			return 2;
-	} else {
-		struct sockaddr_in *s = (void *)&dst;
-
-		s->sin_family = AF_INET;
-		dlen = sizeof(*s);
-		if (inet_pton(AF_INET, o.dest, &s->sin_addr) != 1)
-			return 2;
-	}
+	if (parse_addr(o.v6, o.dest, &dst, &dlen) ||
+	    (o.peer && parse_addr(o.v6, o.peer, &peer, &plen)))
+		return 2;
 
 	fd = socket(o.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM,
 		    o.v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
@@ -218,9 +247,21 @@ int main(int argc, char **argv)
 		setsockopt(fd, level,
 			   o.v6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
 			   &o.pmtu, sizeof(o.pmtu));
+	if (o.broadcast)
+		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 	if (o.connect)
 		printf("connect: %s\n", connect(fd, (void *)&dst, dlen) ?
 		       errname(errno) : "0");
+	if (o.peer)
+		printf("connect peer: %s\n",
+		       connect(fd, (void *)&peer, plen) ? errname(errno) : "0");
+	if (o.disconnect) {
+		struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+		printf("disconnect: %s\n",
+		       connect(fd, &unspec, sizeof(unspec)) ?
+		       errname(errno) : "0");
+	}
 
 	for (i = 1; i <= o.probes; i++) {
 		ssize_t n;

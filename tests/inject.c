@@ -5,13 +5,20 @@
  * nothing invalid and accounts for every packet.
  *
  *   inject KIND COUNT IDENT
+ *   inject connected|unconnected KIND COUNT
  *
  * KIND is one of the cases below; IDENT is the ident of a live socket (the
  * cases that need one use it).  Every packet is sent COUNT times.  Needs
  * root, for the packet socket.
+ *
+ * The second form opens a ping socket of KIND's family itself, with
+ * IP_RECVERR or IPV6_RECVERR, connected to 127.0.0.1 or ::1 or only bound,
+ * injects KIND with its ident and prints how many replies and errors it
+ * received: "replies N errors M".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -32,6 +39,18 @@
 static unsigned char pkt[70000];
 static size_t pkt_len;
 
+/*
+ * The addresses of the next IPv4 or IPv6 header built.  A third host and
+ * a destination other than the socket's peer, for the connected cases.
+ */
+static in_addr_t v4_src = INADDR_LOOPBACK, v4_dst = INADDR_LOOPBACK; /* host order */
+static struct in6_addr v6_src = IN6ADDR_LOOPBACK_INIT;
+static struct in6_addr v6_dst = IN6ADDR_LOOPBACK_INIT;
+#define V4_OTHER 0x7f000002		/* 127.0.0.2 */
+static const struct in6_addr v6_other = {
+	{ { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } }	/* 2001:db8::2 */
+};
+
 static unsigned short csum(const void *data, size_t len, unsigned int sum)
 {
 	return ~csum_fold_add(data, len, sum) & 0xffff;
@@ -43,7 +62,7 @@ static void put16(unsigned char *p, unsigned short v)
 	p[1] = v & 0xff;
 }
 
-/* An IPv4 packet 127.0.0.1 -> 127.0.0.1 around @l4; returns its length. */
+/* An IPv4 packet v4_src -> v4_dst around @l4; returns its length. */
 static size_t ipv4(unsigned char *p, unsigned char proto, const void *l4,
 		   size_t len, int frag)
 {
@@ -57,8 +76,8 @@ static size_t ipv4(unsigned char *p, unsigned char proto, const void *l4,
 	ip->tot_len = htons(sizeof(*ip) + len);
 	ip->id = htons(rand());
 	ip->frag_off = htons(frag);
-	ip->saddr = htonl(INADDR_LOOPBACK);
-	ip->daddr = htonl(INADDR_LOOPBACK);
+	ip->saddr = htonl(v4_src);
+	ip->daddr = htonl(v4_dst);
 	ip->check = htons(csum(ip, sizeof(*ip), 0));
 	memcpy(p + sizeof(*ip), l4, len);
 	return sizeof(*ip) + len;
@@ -90,7 +109,7 @@ static unsigned int pseudo6(const struct ip6_hdr *ip6, size_t len)
 }
 
 /*
- * An IPv6 packet ::1 -> ::1 carrying ICMPv6 @type/@code with @id and @body,
+ * An IPv6 packet v6_src -> v6_dst carrying ICMPv6 @type/@code with @id and @body,
  * behind @ext (extension headers, already chained to ICMPv6) if any.
  */
 static size_t ipv6(unsigned char *p, const void *ext, size_t ext_len,
@@ -106,8 +125,8 @@ static size_t ipv6(unsigned char *p, const void *ext, size_t ext_len,
 	ip6->ip6_plen = htons(ext_len + 8 + len);
 	ip6->ip6_nxt = ext_len ? first : IPPROTO_ICMPV6;
 	ip6->ip6_hlim = 64;
-	ip6->ip6_src = in6addr_loopback;
-	ip6->ip6_dst = in6addr_loopback;
+	ip6->ip6_src = v6_src;
+	ip6->ip6_dst = v6_dst;
 	memcpy(p + sizeof(*ip6), ext, ext_len);
 	memset(h, 0, 8);
 	h[0] = type;
@@ -183,6 +202,16 @@ static unsigned short build(const char *kind, unsigned short id)
 		n = quote4(q, id, IPPROTO_ICMP, 5);
 		n = icmp(l4, ICMP_TIME_EXCEEDED, 0, 0, q, n, 0);
 		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-reply-other-source")) {
+		v4_src = V4_OTHER;
+		n = icmp(l4, ICMP_ECHOREPLY, 0, id, data, sizeof(data), 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
+	} else if (!strcmp(kind, "v4-error-other-destination")) {
+		v4_dst = V4_OTHER;
+		n = quote4(q, id, IPPROTO_ICMP, 5);
+		v4_dst = INADDR_LOOPBACK;
+		n = icmp(l4, ICMP_TIME_EXCEEDED, 0, 0, q, n, 0);
+		n = ipv4(pkt, IPPROTO_ICMP, l4, n, 0);
 	} else if (!strcmp(kind, "v4-fragment")) {
 		/* A first fragment that is never completed. */
 		n = icmp(l4, ICMP_ECHOREPLY, 0, id, data, sizeof(data), 0);
@@ -209,6 +238,15 @@ static unsigned short build(const char *kind, unsigned short id)
 	} else if (!strcmp(kind, "v6-error-truncated-quote")) {
 		n = quote6(q, id);
 		n = ipv6(pkt, NULL, 0, 0, ICMP6_DST_UNREACH, 0, 0, q, n - 6, 0);
+	} else if (!strcmp(kind, "v6-reply-other-source")) {
+		v6_src = v6_other;
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_ECHO_REPLY, 0, id, data,
+			 sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-error-other-destination")) {
+		v6_dst = v6_other;
+		n = quote6(q, id);
+		v6_dst = in6addr_loopback;
+		n = ipv6(pkt, NULL, 0, 0, ICMP6_TIME_EXCEEDED, 0, 0, q, n, 0);
 	} else if (!strcmp(kind, "v6-error")) {
 		n = quote6(q, id);
 		n = ipv6(pkt, NULL, 0, 0, ICMP6_TIME_EXCEEDED, 0, 0, q, n, 0);
@@ -219,15 +257,79 @@ static unsigned short build(const char *kind, unsigned short id)
 	return 1;
 }
 
+/*
+ * A ping socket of @v6's family, with RECVERR, connected to loopback or
+ * bound to any address; returns it and its ident in *@ident, or -1.
+ */
+static int ping_socket(int v6, int connected, unsigned short *ident)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_storage name;
+	socklen_t len = v6 ? sizeof(a6) : sizeof(a4);
+	void *addr = v6 ? (void *)&a6 : (void *)&a4;
+	int fd, one = 1;
+
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM,
+		    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR,
+		   &one, sizeof(one));
+	if (!connected) {
+		memset(&a6.sin6_addr, 0, sizeof(a6.sin6_addr));
+		a4.sin_addr.s_addr = htonl(INADDR_ANY);
+	}
+	if ((connected ? connect(fd, addr, len) : bind(fd, addr, len)) < 0)
+		return -1;
+	len = sizeof(name);
+	if (getsockname(fd, (void *)&name, &len) < 0)
+		return -1;
+	*ident = ntohs(v6 ? ((struct sockaddr_in6 *)&name)->sin6_port :
+			    ((struct sockaddr_in *)&name)->sin_port);
+	return fd;
+}
+
+/* Count what @fd received, in its queue and in its error queue. */
+static void drain(int fd)
+{
+	unsigned char buf[2048];
+	long replies = 0, errors = 0;
+
+	usleep(300000);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		replies++;
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_ERRQUEUE) >= 0)
+		errors++;
+	printf("replies %ld errors %ld\n", replies, errors);
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
 	unsigned char frame[sizeof(pkt) + ETH_HLEN];
+	int fd, sock = -1, own;
+	unsigned short ident;
 	long i, count;
-	int fd;
 
-	if (argc != 4 || !build(argv[1], atoi(argv[3]))) {
-		fputs("usage: inject KIND COUNT IDENT\n", stderr);
+	own = argc == 4 && (!strcmp(argv[1], "connected") ||
+			    !strcmp(argv[1], "unconnected"));
+	if (own) {
+		sock = ping_socket(!strncmp(argv[2], "v6-", 3),
+				   !strcmp(argv[1], "connected"), &ident);
+		if (sock < 0) {
+			perror("inject: ping socket");
+			return 1;
+		}
+		argv++;
+	} else {
+		ident = argc == 4 ? atoi(argv[3]) : 0;
+	}
+	if (argc != 4 || !build(argv[1], ident)) {
+		fputs("usage: inject KIND COUNT IDENT | inject connected|unconnected KIND COUNT\n",
+		      stderr);
 		return 2;
 	}
 	count = atol(argv[2]);
@@ -249,5 +351,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	printf("inject: %s x %ld\n", argv[1], count);
+	if (own)
+		drain(sock);
 	return 0;
 }

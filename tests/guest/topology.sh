@@ -6,12 +6,16 @@
 #      fd00:1::1/64            fd00:1::2/64
 #                           r1 10.0.2.1/24   --MTU 1280--  f0 10.0.2.2/24
 #                              fd00:2::1/64                   fd00:2::2/64
+#                                                             10.0.2.4/24
+#                                                             fd00:2::4/64
 #
 # The router forwards, has "unreachable" routes to 10.9.9.0/24 and
 # fd00:9::/64, rejects 10.0.2.3 and fd00:2::3 as administratively
 # prohibited, and its link to the far host has an MTU of 1280, so larger
 # datagrams get frag-needed / packet-too-big.  The far host is one hop away,
-# so a hop limit of 1 expires at the router.
+# so a hop limit of 1 expires at the router.  The far host's second
+# addresses stand for a third host, one that is not a connected socket's
+# peer.  The router answers echoes sent to a broadcast or multicast address.
 IP=/usr/bin/ip
 
 topo_up() {
@@ -40,6 +44,7 @@ topo_up() {
 	$IP -n router -6 route add unreachable fd00:9::/64
 	$IP netns exec router sysctl -qw net.ipv4.ip_forward=1
 	$IP netns exec router sysctl -qw net.ipv6.conf.all.forwarding=1
+	$IP netns exec router sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
 	$IP netns exec router /usr/sbin/iptables -A FORWARD -d 10.0.2.3 \
 		-j REJECT --reject-with icmp-admin-prohibited
 	$IP netns exec router /usr/sbin/ip6tables -A FORWARD -d fd00:2::3 \
@@ -48,6 +53,8 @@ topo_up() {
 	$IP -n far link set lo up
 	$IP -n far addr add 10.0.2.2/24 dev f0
 	$IP -n far -6 addr add fd00:2::2/64 dev f0 nodad
+	$IP -n far addr add 10.0.2.4/24 dev f0
+	$IP -n far -6 addr add fd00:2::4/64 dev f0 nodad
 	$IP -n far link set f0 mtu 1280 up
 	$IP -n far route add default via 10.0.2.1
 	$IP -n far -6 route add default via fd00:2::1

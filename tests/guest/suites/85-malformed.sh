@@ -4,6 +4,8 @@
 # extension headers, fragments, empty and large payloads.  A socket holding
 # the ident must receive only well-formed replies, and the counters of
 # /proc/net/stat/icmp_ep must account for every packet of every kind.
+# Then, against the built-in: replies from another source and errors about
+# another destination, for a connected socket and an unconnected one.
 . /tests/guest/lib.sh
 
 : "${INJECT_COUNT:=200}"
@@ -87,3 +89,69 @@ check malformed/nothing-invalid-delivered-v6 grep -q "^ipv6 delivered [0-9]* inv
 check malformed/rmmod unload_module
 echo 0 >$lo/route_localnet
 echo 0 >$lo/accept_local
+
+# kind|socket|what the built-in's socket gets|what icmp_ep's gets|icmp_ep's
+# counter that takes every packet.  N stands for PEER_COUNT.  A connected
+# socket hearing only its peer is a deliberate deviation: the built-in
+# delivers what icmp_ep must drop and count in drop_not_peer.
+PEER_COUNT=20
+peer_kinds='
+v4-reply|connected|replies N errors 0|replies N errors 0|ipv4_replies_delivered
+v4-reply-other-source|connected|replies N errors 0|replies 0 errors 0|ipv4_drop_not_peer
+v4-error|connected|replies 0 errors N|replies 0 errors N|ipv4_errors_delivered
+v4-error-other-destination|connected|replies 0 errors N|replies 0 errors 0|ipv4_drop_not_peer
+v4-reply-other-source|unconnected|replies N errors 0|replies N errors 0|ipv4_replies_delivered
+v4-error-other-destination|unconnected|replies 0 errors N|replies 0 errors N|ipv4_errors_delivered
+v6-reply|connected|replies N errors 0|replies N errors 0|ipv6_replies_delivered
+v6-reply-other-source|connected|replies N errors 0|replies 0 errors 0|ipv6_drop_not_peer
+v6-error|connected|replies 0 errors N|replies 0 errors N|ipv6_errors_delivered
+v6-error-other-destination|connected|replies 0 errors N|replies 0 errors 0|ipv6_drop_not_peer
+v6-reply-other-source|unconnected|replies N errors 0|replies N errors 0|ipv6_replies_delivered
+v6-error-other-destination|unconnected|replies 0 errors N|replies 0 errors N|ipv6_errors_delivered
+'
+
+# peer IMPL: every peer kind once; what the socket got, and with icmp_ep
+# how far its counter and all counters moved, in /tmp/peer-inject.IMPL.
+peer() {
+	echo 1 >$lo/route_localnet
+	echo 1 >$lo/accept_local
+	echo "$peer_kinds" | while IFS='|' read -r kind sock builtin icmp_ep key; do
+		[ -n "$kind" ] || continue
+		before_total=0
+		before=0
+		if module_loaded; then
+			before_total=$(total)
+			before=$(counter "$key")
+		fi
+		got=$(/tests/bin/inject "$sock" "$kind" $PEER_COUNT | tail -n 1)
+		moved="- -"
+		if module_loaded; then
+			moved="$(($(counter "$key") - before)) $(($(total) - before_total))"
+		fi
+		echo "$kind $sock|$got|$moved"
+	done >/tmp/peer-inject.$1
+	echo 0 >$lo/route_localnet
+	echo 0 >$lo/accept_local
+}
+
+for_each_impl peer
+
+echo "$peer_kinds" | while IFS='|' read -r kind sock builtin icmp_ep key; do
+	[ -n "$kind" ] || continue
+	name="malformed/$kind-$sock"
+	builtin=$(echo "$builtin" | sed "s/N/$PEER_COUNT/")
+	icmp_ep=$(echo "$icmp_ep" | sed "s/N/$PEER_COUNT/")
+	b=$(awk -F'|' -v k="$kind $sock" '$1 == k { print $2 }' /tmp/peer-inject.builtin)
+	e=$(awk -F'|' -v k="$kind $sock" '$1 == k { print $2 }' /tmp/peer-inject.icmp_ep)
+	moved=$(awk -F'|' -v k="$kind $sock" '$1 == k { print $3 }' /tmp/peer-inject.icmp_ep)
+	echo "$name: built-in '$b', icmp_ep '$e', $key and all counters moved by $moved"
+	if [ "$b" != "$builtin" ]; then
+		fail "$name" "the built-in's socket got '$b', not '$builtin'"
+	elif [ "$e" != "$icmp_ep" ]; then
+		fail "$name" "icmp_ep's socket got '$e', not '$icmp_ep'"
+	elif [ "$moved" != "$PEER_COUNT $PEER_COUNT" ]; then
+		fail "$name" "$key and all counters moved by $moved, not $PEER_COUNT"
+	else
+		ok "$name"
+	fi
+done
