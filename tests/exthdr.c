@@ -27,6 +27,8 @@
 #define IPV6_2292RTHDR 5
 #endif
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static atomic_bool done;
 
 static void stop(int sig)
@@ -79,7 +81,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
 		if (setsockopt(fd, SOL_IPV6, opts[i], &on, sizeof(on))) {
 			perror("exthdr: setsockopt");
 			return 1;
