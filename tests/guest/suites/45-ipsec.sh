@@ -2,8 +2,9 @@
 # IPsec in transport mode between the client and the far host of the routed
 # topology: what the inbound policy refuses, icmp_ep must refuse as
 # icmp_rcv() and icmpv6_rcv() refuse it (no reply, no error, no learnt
-# PMTU), and what AH or ESP protects must arrive once, not once before and
-# once after xfrm, through icmp_ep as through the built-in ping sockets.
+# PMTU), and what AH or ESP protects, replies and errors, must arrive once,
+# not once before and once after xfrm, through icmp_ep as through the
+# built-in ping sockets.
 . /tests/guest/lib.sh
 . /tests/guest/topology.sh
 
@@ -26,6 +27,8 @@ v6-ah-once|3 received, 0% packet loss|protect 6 ah|/usr/bin/ping -6 -c 3 -i 0.3 
 v4-esp-once|3 received, 0% packet loss|protect 4 esp|/usr/bin/ping -c 3 -i 0.3 -W 2 10.0.2.2|
 v6-esp-once|3 received, 0% packet loss|protect 6 esp|/usr/bin/ping -6 -c 3 -i 0.3 -W 2 fd00:2::2|
 v6-ah-too-big-refused|0 received|protect 6 ah; refuse_errors 6 2|/usr/bin/ping -6 -c 2 -i 0.3 -W 1 -M do -s 1300 fd00:2::2|fd00:2::2
+v4-ah-error-once|+2 errors|protect 4 ah; far_rejects 4|/usr/bin/ping -c 2 -i 0.3 -W 1 10.0.2.2|
+v6-ah-error-once|+2 errors|protect 6 ah; far_rejects 6|/usr/bin/ping -6 -c 2 -i 0.3 -W 1 fd00:2::2|
 '
 
 none() {
@@ -54,6 +57,20 @@ refuse_errors() {
 	$IP -n client xfrm policy add src "$any" dst "$c" \
 		proto "$(icmp_proto "$1")" type "$2" \
 		dir in tmpl proto esp mode transport level required
+}
+
+# far_rejects FAMILY: the far host answers echo requests with an error,
+# which its policy then protects like any ICMP to the client.
+far_rejects() {
+	if [ "$1" = 4 ]; then
+		$IP netns exec far /usr/sbin/iptables -A INPUT -p icmp \
+			--icmp-type echo-request -j REJECT \
+			--reject-with icmp-admin-prohibited
+	else
+		$IP netns exec far /usr/sbin/ip6tables -A INPUT -p ipv6-icmp \
+			--icmpv6-type echo-request -j REJECT \
+			--reject-with adm-prohibited
+	fi
 }
 
 # sa NS SRC DST SPI PROTO
