@@ -38,6 +38,7 @@
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/ipv6_frag.h>
 #include <net/l3mdev.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
@@ -47,6 +48,7 @@
 #include <net/sock.h>
 #include <net/transp_v6.h>
 #include <net/udp.h>
+#include <net/xfrm.h>
 
 #include "icmp_ep.h"
 
@@ -65,7 +67,6 @@ enum icmp_ep_af_index {
 
 struct icmp_ep_net {
 	struct icmp_ep_table *tables[ICMP_EP_NR_AF];
-	bool defrag6;	/* we hold an nf_defrag_ipv6 reference */
 };
 
 static unsigned int icmp_ep_net_id __read_mostly;
@@ -76,14 +77,18 @@ MODULE_PARM_DESC(max_idents_per_uid,
 		 "Most idents one uid may hold per family in a network namespace (0, the default: no limit, as with the built-in sockets)");
 
 /*
- * nf_defrag_ipv6 is a module of its own on distribution kernels: linking
- * against it would fail every insmod until someone loaded it by hand.  Its
- * two functions are looked up, and the module loaded, when a socket first
- * needs them; the references are dropped at module exit.
+ * IPv6 reassembles after LOCAL_IN, so the receive hook gathers ICMPv6
+ * fragments itself, with nf_defrag_ipv6's nf_ct_frag6_gather().  That is a
+ * module of its own on distribution kernels: linking against it would fail
+ * every insmod until someone loaded it by hand.  It is loaded, and its
+ * function looked up, when the first IPv6 socket is created, in process
+ * context; the reference is dropped at module exit.  Set once, read by the
+ * hook without a lock.
  */
-static DEFINE_MUTEX(icmp_ep_defrag6_mutex);
-static int (*icmp_ep_defrag6_enable)(struct net *net);
-static void (*icmp_ep_defrag6_disable)(struct net *net);
+static DEFINE_MUTEX(icmp_ep_frag6_mutex);
+static bool icmp_ep_frag6_tried;
+static int (*icmp_ep_frag6_gather)(struct net *net, struct sk_buff *skb,
+				   u32 user);
 
 /* One send in progress: the validated echo header and the running checksum. */
 struct icmp_ep_tx {
@@ -115,6 +120,11 @@ struct icmp_ep_af {
 	int (*peer_name)(struct sock *sk, struct sockaddr *uaddr);
 	enum icmp_ep_rx_verdict (*rx_parse)(const struct sk_buff *skb,
 					    struct icmp_ep_rx *rx);
+	int (*rx_gather)(struct net *net, struct sk_buff *skb);
+	int (*rx_policy_check)(struct sk_buff *skb,
+			       const struct icmp_ep_rx *rx, bool reverse);
+	void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
+	unsigned int rx_iphdr_len;
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
 	bool (*rx_peer_match)(const struct sock *sk,
@@ -602,60 +612,37 @@ static int icmp_ep_check_group(struct net *net)
 	return err;
 }
 
-/* As symbol_request(), but by module name: modules.dep knows it as such. */
-static int icmp_ep_defrag6_get(void)
-{
-	lockdep_assert_held(&icmp_ep_defrag6_mutex);
-
-	if (icmp_ep_defrag6_enable)
-		return 0;
-	icmp_ep_defrag6_enable = symbol_get(nf_defrag_ipv6_enable);
-	if (!icmp_ep_defrag6_enable) {
-		request_module("nf_defrag_ipv6");
-		icmp_ep_defrag6_enable = symbol_get(nf_defrag_ipv6_enable);
-	}
-	if (!icmp_ep_defrag6_enable) {
-		pr_warn_once("icmp_ep: cannot load nf_defrag_ipv6: IPv6 echoes over %u bytes fail with ENOPKG\n",
-			     IPV6_MIN_MTU - (unsigned int)sizeof(struct ipv6hdr));
-		return -ENOPKG;
-	}
-	/* The same module exports both: it cannot fail once loaded. */
-	icmp_ep_defrag6_disable = symbol_get(nf_defrag_ipv6_disable);
-	return 0;
-}
-
-static void icmp_ep_defrag6_put(void)
-{
-	if (!icmp_ep_defrag6_enable)
-		return;
-	symbol_put(nf_defrag_ipv6_disable);
-	symbol_put(nf_defrag_ipv6_enable);
-}
-
 /*
- * IPv6 reassembles after LOCAL_IN, where the receive hook sits, unless
- * nf_defrag_ipv6 reassembles in PREROUTING; without it a fragmented echo
- * reply could never reach us.  Its hooks cost every IPv6 packet of the
- * namespace, so ask for it only where a socket of ours sends an echo that
- * may come back in fragments: one larger than the IPv6 minimum MTU.
+ * As symbol_request(), but by module name: modules.dep knows it as such.
+ * Tried once: a kernel without the module would otherwise run modprobe at
+ * every socket().
  */
-static int icmp_ep_want_defrag6(struct net *net)
+static void icmp_ep_frag6_load(void)
 {
-	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
-	int err = 0;
+	int (*gather)(struct net *net, struct sk_buff *skb, u32 user);
 
-	/* Pairs with the release below: enabled means fully enabled. */
-	if (smp_load_acquire(&en->defrag6))
-		return 0;
-
-	mutex_lock(&icmp_ep_defrag6_mutex);
-	if (!en->defrag6) {
-		err = icmp_ep_defrag6_get() ?: icmp_ep_defrag6_enable(net);
-		/* Pairs with the acquire above. */
-		smp_store_release(&en->defrag6, !err);
+	if (READ_ONCE(icmp_ep_frag6_tried))
+		return;
+	mutex_lock(&icmp_ep_frag6_mutex);
+	if (!icmp_ep_frag6_tried) {
+		gather = symbol_get(nf_ct_frag6_gather);
+		if (!gather) {
+			request_module("nf_defrag_ipv6");
+			gather = symbol_get(nf_ct_frag6_gather);
+		}
+		if (!gather)
+			pr_warn("icmp_ep: cannot load nf_defrag_ipv6: fragmented ICMPv6 is not delivered\n");
+		/* Pairs with the acquire in icmp_ep_v6_gather(). */
+		smp_store_release(&icmp_ep_frag6_gather, gather);
+		WRITE_ONCE(icmp_ep_frag6_tried, true);
 	}
-	mutex_unlock(&icmp_ep_defrag6_mutex);
-	return err;
+	mutex_unlock(&icmp_ep_frag6_mutex);
+}
+
+static void icmp_ep_frag6_put(void)
+{
+	if (icmp_ep_frag6_gather)
+		symbol_put(nf_ct_frag6_gather);
 }
 
 static int icmp_ep_init_sock(struct sock *sk)
@@ -666,8 +653,10 @@ static int icmp_ep_init_sock(struct sock *sk)
 	if (err)
 		return err;
 
-	if (sk->sk_family == AF_INET6)
+	if (sk->sk_family == AF_INET6) {
 		sk->sk_ipv6only = 1;
+		icmp_ep_frag6_load();
+	}
 	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
 	icmp_ep_sk(sk)->peer_only = false;
 	return 0;
@@ -1469,6 +1458,13 @@ static bool icmp_ep_v4_recverr(const struct sock *sk)
 	return inet_test_bit(RECVERR, sk);
 }
 
+static int icmp_ep_v4_policy_check(struct sk_buff *skb,
+				   const struct icmp_ep_rx *rx, bool reverse)
+{
+	return reverse ? xfrm4_policy_check_reverse(NULL, XFRM_POLICY_IN, skb) :
+			 xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb);
+}
+
 /* As ip_icmp_error(); @skb->data is the quoted echo request. */
 static void icmp_ep_v4_fill_error(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx,
@@ -1517,6 +1513,8 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.recv_name = icmp_ep_v4_recv_name,
 	.peer_name = icmp_ep_v4_peer_name,
 	.rx_parse = icmp_ep_v4_rx_parse,
+	.rx_policy_check = icmp_ep_v4_policy_check,
+	.rx_iphdr_len = sizeof(struct iphdr),
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v4_rx_peer_match,
 	.err_convert = icmp_ep_v4_err_convert,
@@ -1688,12 +1686,6 @@ static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
 	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
 	fl6.flowlabel = ip6_make_flowinfo(ipc6.tclass, fl6.flowlabel);
 
-	if (sizeof(struct ipv6hdr) + len > IPV6_MIN_MTU) {
-		err = icmp_ep_want_defrag6(net);
-		if (err)
-			return err;
-	}
-
 	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
@@ -1766,13 +1758,10 @@ static int icmp_ep_v6_peer_name(struct sock *sk, struct sockaddr *uaddr)
 
 /*
  * Offset from the network header of the ICMPv6 header in the IPv6 packet
- * whose header sits at @nhoff; -ENOENT if it carries no ICMPv6, -EINVAL if
- * it is cut short.  An outer fragment is not ours: nf_defrag_ipv6
- * reassembles our replies before LOCAL_IN (see icmp_ep_want_defrag6()).  A
- * quoted one is taken as icmpv6_notify() takes it.
+ * quoted at @nhoff; -ENOENT if it carries no ICMPv6, -EINVAL if it is cut
+ * short.  Taken as icmpv6_notify() takes it.
  */
-static int icmp_ep_v6_icmp_offset(const struct sk_buff *skb, int nhoff,
-				  bool outer)
+static int icmp_ep_v6_icmp_offset(const struct sk_buff *skb, int nhoff)
 {
 	int start = skb_network_offset(skb) + nhoff;
 	const struct ipv6hdr *ip6;
@@ -1792,10 +1781,146 @@ static int icmp_ep_v6_icmp_offset(const struct sk_buff *skb, int nhoff,
 		offset = ipv6_skip_exthdr(skb, offset, &nexthdr, &frag_off);
 		if (offset < 0)
 			return -EINVAL;
-		if (nexthdr != IPPROTO_ICMPV6 || (outer && frag_off))
+		if (nexthdr != IPPROTO_ICMPV6)
 			return -ENOENT;
 	}
 	return offset - skb_network_offset(skb);
+}
+
+/*
+ * As ip6_parse_tlv() for destination options: whether ipv6_destopt_rcv()
+ * would let the @len-byte header at @off (from the network header) through.
+ * Only padding and options whose type says "skip if unknown" pass; the home
+ * address option is Mobile IPv6's, which only the kernel can process.
+ */
+static bool icmp_ep_v6_dstopts_ok(const struct sk_buff *skb, unsigned int off,
+				  int len)
+{
+	const struct net *net = dev_net(skb->dev);
+	int max = READ_ONCE(net->ipv6.sysctl.max_dst_opts_cnt);
+	int nh = skb_network_offset(skb) + off;
+	int optlen, count = 0, padlen = 0;
+	const u8 *o;
+	u8 buf[8];
+
+	if (len > READ_ONCE(net->ipv6.sysctl.max_dst_opts_len))
+		return false;
+	for (nh += 2, len -= 2; len > 0; nh += optlen, len -= optlen) {
+		o = skb_header_pointer(skb, nh, min(len, 2), buf);
+		if (!o)
+			return false;
+		optlen = 1;
+		if (o[0] == IPV6_TLV_PAD1) {
+			if (++padlen > 7)
+				return false;
+			continue;
+		}
+		if (len < 2 || o[1] + 2 > len)
+			return false;
+		optlen = o[1] + 2;
+		if (o[0] == IPV6_TLV_PADN) {
+			/* No more than 7 bytes in a row, all zero (RFC 4942). */
+			padlen += optlen;
+			if (padlen > 7)
+				return false;
+			o = skb_header_pointer(skb, nh, optlen, buf);
+			if (!o || memchr_inv(o + 2, 0, optlen - 2))
+				return false;
+			continue;
+		}
+		/* A negative count also forbids unknown options. */
+		if (++count > abs(max) || max < 0 || (o[0] & 0xc0) ||
+		    (IS_ENABLED(CONFIG_IPV6_MIP6) && o[0] == IPV6_TLV_HAO))
+			return false;
+		padlen = 0;
+	}
+	return true;
+}
+
+/*
+ * As ipv6_rthdr_rcv(): whether the packet stays here, past the routing
+ * header @rt.  With segments left it is forwarded or dropped; a type 2
+ * header it has not processed itself is dropped.  Segment routing (types 3
+ * and 4), off by default, is left to the kernel: see the deviations.
+ */
+static bool icmp_ep_v6_rthdr_ok(const struct sk_buff *skb,
+				const struct ipv6_rt_hdr *rt)
+{
+	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr) ||
+	    skb->pkt_type != PACKET_HOST || rt->segments_left ||
+	    rt->type == IPV6_SRCRT_TYPE_3 || rt->type == IPV6_SRCRT_TYPE_4)
+		return false;
+	return !IS_ENABLED(CONFIG_IPV6_MIP6) || rt->type != IPV6_SRCRT_TYPE_2;
+}
+
+/*
+ * Find the ICMPv6 header as ip6_protocol_deliver_rcu() would, after
+ * LOCAL_IN: from the header that IP6CB(@skb)->nhoff names and the transport
+ * header, where hop-by-hop options (or, on the pass that
+ * xfrm6_transport_finish() makes, the headers before AH or ESP) end.  Each
+ * header is judged as its handler would judge it, and the offsets the
+ * handlers leave in IP6CB are noted in @rx.  AH and ESP are not ours on
+ * this pass: the packet comes back, decapsulated, after xfrm.  A fragment is
+ * ours to reassemble if it follows the processed headers and its
+ * fragmentable part starts with ICMPv6, as that of every ICMPv6 fragment
+ * does unless a destination option sits between them.
+ */
+static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
+					       struct icmp_ep_rx *rx)
+{
+	const struct inet6_skb_parm *opt = IP6CB(skb);
+	int nh = skb_network_offset(skb);
+	unsigned int off, start;
+	const u8 *h;
+	u8 buf[4];
+	int len;
+
+	rx->nhoff = opt->nhoff ?: offsetof(struct ipv6hdr, nexthdr);
+	rx->lastopt = opt->lastopt;
+	rx->srcrt = opt->srcrt;
+	rx->dst0 = opt->dst0;
+	rx->dst1 = opt->dst1;
+	start = skb_transport_header(skb) - skb_network_header(skb);
+	h = skb_header_pointer(skb, nh + rx->nhoff, 1, buf);
+	if (!h || start < sizeof(struct ipv6hdr))
+		return ICMP_EP_RX_IGNORE;
+
+	for (off = start; *h != IPPROTO_ICMPV6; off += len) {
+		u8 nexthdr = *h;
+
+		if (nexthdr != NEXTHDR_DEST && nexthdr != NEXTHDR_ROUTING &&
+		    nexthdr != NEXTHDR_FRAGMENT)
+			return ICMP_EP_RX_IGNORE;
+		h = skb_header_pointer(skb, nh + off, sizeof(buf), buf);
+		if (!h)
+			return ICMP_EP_RX_IGNORE;
+		len = ipv6_optlen((const struct ipv6_opt_hdr *)h);
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			len = sizeof(struct frag_hdr);
+			if (get_unaligned((const __be16 *)(h + 2)) &
+			    htons(IP6_OFFSET | IP6_MF))
+				return off == start && h[0] == IPPROTO_ICMPV6 ?
+				       ICMP_EP_RX_FRAGMENT : ICMP_EP_RX_IGNORE;
+			/* An atomic fragment is processed in place. */
+		} else if (nh + off + len > skb->len) {
+			return ICMP_EP_RX_IGNORE;
+		} else if (nexthdr == NEXTHDR_DEST) {
+			if (!icmp_ep_v6_dstopts_ok(skb, off, len))
+				return ICMP_EP_RX_IGNORE;
+			rx->lastopt = off;
+			rx->dst1 = off;
+		} else {
+			if (!icmp_ep_v6_rthdr_ok(skb, (const void *)h))
+				return ICMP_EP_RX_IGNORE;
+			rx->lastopt = off;
+			rx->srcrt = off;
+			rx->dst0 = rx->dst1;
+			rx->dst1 = 0;
+		}
+		rx->nhoff = off;
+	}
+	rx->offset = off;
+	return ICMP_EP_RX_MATCH;
 }
 
 static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
@@ -1803,17 +1928,18 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 {
 	const struct icmp6hdr *h, *echo;
 	struct icmp6hdr buf, echo_buf;
+	enum icmp_ep_rx_verdict verdict;
 	int offset, quote;
 
-	offset = icmp_ep_v6_icmp_offset(skb, 0, true);
-	if (offset < 0)
-		return ICMP_EP_RX_IGNORE;
+	verdict = icmp_ep_v6_walk(skb, rx);
+	if (verdict != ICMP_EP_RX_MATCH)
+		return verdict;
+	offset = rx->offset;
 	h = skb_header_pointer(skb, skb_network_offset(skb) + offset,
 			       sizeof(buf), &buf);
 	if (!h)
 		return ICMP_EP_RX_MALFORMED;
 
-	rx->offset = offset;
 	rx->type = h->icmp6_type;
 	rx->code = h->icmp6_code;
 	rx->info = 0;
@@ -1838,7 +1964,7 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 	rx->error = true;
 	rx->info = ntohl(h->icmp6_mtu);
 	rx->inner = offset + sizeof(*h);
-	quote = icmp_ep_v6_icmp_offset(skb, rx->inner, false);
+	quote = icmp_ep_v6_icmp_offset(skb, rx->inner);
 	if (quote < 0)
 		return quote == -ENOENT ? ICMP_EP_RX_IGNORE :
 					  ICMP_EP_RX_MALFORMED;
@@ -1890,6 +2016,52 @@ static bool icmp_ep_v6_recverr(const struct sock *sk)
 	return inet6_test_bit(RECVERR6, sk);
 }
 
+/*
+ * Reassemble in the queues of nf_defrag_ipv6, under a user of our own that
+ * none of its callers use there (the kernel's own reassembly, whose user it
+ * is, has queues of its own).  Return: 0 once reassembled into @skb or left
+ * alone, -EINPROGRESS when queued, and another error when refused.
+ */
+static int icmp_ep_v6_gather(struct net *net, struct sk_buff *skb)
+{
+	int (*gather)(struct net *net, struct sk_buff *skb, u32 user);
+
+	/* Pairs with the release in icmp_ep_frag6_load(). */
+	gather = smp_load_acquire(&icmp_ep_frag6_gather);
+	return gather ? gather(net, skb, IP6_DEFRAG_LOCAL_DELIVER) : 0;
+}
+
+/*
+ * The session is decoded from the header that IP6CB()->nhoff names, which
+ * is still the first unprocessed one at LOCAL_IN: name the ICMPv6 header,
+ * as it is named by the time icmpv6_rcv() checks.
+ */
+static int icmp_ep_v6_policy_check(struct sk_buff *skb,
+				   const struct icmp_ep_rx *rx, bool reverse)
+{
+	u16 nhoff = IP6CB(skb)->nhoff;
+	int ok;
+
+	IP6CB(skb)->nhoff = rx->nhoff;
+	ok = reverse ? xfrm6_policy_check_reverse(NULL, XFRM_POLICY_IN, skb) :
+		       xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb);
+	IP6CB(skb)->nhoff = nhoff;
+	return ok;
+}
+
+/* What ip6_datagram_recv_specific_ctl() reads, as the handlers set it. */
+static void icmp_ep_v6_rx_fill_cb(struct sk_buff *clone,
+				  const struct icmp_ep_rx *rx)
+{
+	struct inet6_skb_parm *opt = IP6CB(clone);
+
+	opt->nhoff = rx->nhoff;
+	opt->lastopt = rx->lastopt;
+	opt->srcrt = rx->srcrt;
+	opt->dst0 = rx->dst0;
+	opt->dst1 = rx->dst1;
+}
+
 /* As ipv6_icmp_error(); @skb->data is the quoted echo request. */
 static void icmp_ep_v6_fill_error(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx,
@@ -1939,6 +2111,10 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.recv_name = icmp_ep_v6_recv_name,
 	.peer_name = icmp_ep_v6_peer_name,
 	.rx_parse = icmp_ep_v6_rx_parse,
+	.rx_gather = icmp_ep_v6_gather,
+	.rx_policy_check = icmp_ep_v6_policy_check,
+	.rx_fill_cb = icmp_ep_v6_rx_fill_cb,
+	.rx_iphdr_len = sizeof(struct ipv6hdr),
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v6_rx_peer_match,
 	.err_convert = icmp_ep_v6_err_convert,
@@ -1950,14 +2126,31 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 
 /* The receive hook */
 
+/*
+ * A clone for the socket, with the control block that the kernel's own
+ * path would have filled in by the time it reached icmp_rcv() or
+ * icmpv6_rcv(): at LOCAL_IN, IPv6 has not processed its extension headers.
+ */
+static struct sk_buff *icmp_ep_rx_clone(const struct icmp_ep_af *af,
+					struct sk_buff *skb,
+					const struct icmp_ep_rx *rx)
+{
+	struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
+
+	if (clone && af->rx_fill_cb)
+		af->rx_fill_cb(clone, rx);
+	return clone;
+}
+
 static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
+					   const struct icmp_ep_af *af,
 					   struct sk_buff *skb,
 					   const struct icmp_ep_rx *rx)
 {
 	enum skb_drop_reason reason;
 	struct sk_buff *clone;
 
-	clone = skb_clone(skb, GFP_ATOMIC);
+	clone = icmp_ep_rx_clone(af, skb, rx);
 	if (!clone || !pskb_pull(clone, skb_network_offset(clone) + rx->offset)) {
 		kfree_skb(clone);
 		atomic_inc(&sk->sk_drops);
@@ -1987,7 +2180,7 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 	struct sk_buff *clone;
 	int err, harderr;
 
-	clone = skb_clone(skb, GFP_ATOMIC);
+	clone = icmp_ep_rx_clone(af, skb, rx);
 	if (!clone)
 		return stat;
 	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
@@ -2030,18 +2223,15 @@ out:
 }
 
 /*
- * The family's parser, then the address the packet is about (see
- * &struct icmp_ep_rx.peer), which the parser has checked is there.
+ * The address a matched packet is about (see &struct icmp_ep_rx.peer),
+ * which the parser has checked is there.
  */
 static __always_inline enum icmp_ep_rx_verdict
-icmp_ep_rx_classify(const struct icmp_ep_af *af, const struct sk_buff *skb,
-		    struct icmp_ep_rx *rx)
+icmp_ep_rx_peer(const struct icmp_ep_af *af, const struct sk_buff *skb,
+		struct icmp_ep_rx *rx)
 {
-	enum icmp_ep_rx_verdict verdict = af->rx_parse(skb, rx);
 	unsigned int offset;
 
-	if (verdict != ICMP_EP_RX_MATCH)
-		return verdict;
 	offset = rx->error ? rx->inner + af->daddr_offset : af->saddr_offset;
 	if (skb_copy_bits(skb, skb_network_offset(skb) + offset, &rx->peer,
 			  af->addr_len))
@@ -2050,7 +2240,69 @@ icmp_ep_rx_classify(const struct icmp_ep_af *af, const struct sk_buff *skb,
 }
 
 /*
- * Every packet is accepted: the original goes on to icmp_rcv() or
+ * As icmp_rcv() and icmpv6_rcv() check before anything else: the inbound
+ * IPsec policy, and for a packet that came through an SA that allows ICMP
+ * errors, the policy for the quoted packet, reversed, at its header.  Both
+ * read the original @skb, whose network header is moved for the second
+ * and put back.
+ */
+static bool icmp_ep_rx_policy_ok(const struct icmp_ep_af *af,
+				 struct sk_buff *skb,
+				 const struct icmp_ep_rx *rx)
+{
+	unsigned int inner = rx->offset + sizeof(struct icmphdr);
+	struct sec_path *sp;
+	int nh, ok;
+
+	if (af->rx_policy_check(skb, rx, false))
+		return true;
+	sp = skb_sec_path(skb);
+	if (!sp || !(sp->xvec[sp->len - 1]->props.flags & XFRM_STATE_ICMP))
+		return false;
+	nh = skb_network_offset(skb);
+	if (!pskb_may_pull(skb, nh + inner + af->rx_iphdr_len))
+		return false;
+	skb_set_network_header(skb, nh + inner);
+	ok = af->rx_policy_check(skb, rx, true);
+	skb_set_network_header(skb, nh);
+	return ok;
+}
+
+/*
+ * Parse @skb, after reassembling it if it is a fragment of ICMPv6, which
+ * IPv6 would only reassemble after LOCAL_IN.  A fragment the reassembly
+ * queued is stolen; one it refused, and may have taken the route of, is
+ * dropped, as nf_defrag_ipv6's hook drops it.  Return: NF_ACCEPT when @rx
+ * holds the verdict on the (whole) packet.
+ */
+static unsigned int icmp_ep_rx_classify(const struct icmp_ep_af *af,
+					struct sk_buff *skb,
+					const struct nf_hook_state *state,
+					struct icmp_ep_rx *rx,
+					enum icmp_ep_rx_verdict *verdict)
+{
+	int err;
+
+	*verdict = af->rx_parse(skb, rx);
+	if (*verdict != ICMP_EP_RX_FRAGMENT)
+		return NF_ACCEPT;
+	err = af->rx_gather(state->net, skb);
+	if (err == -EINPROGRESS)
+		return NF_STOLEN;
+	if (err) {
+		icmp_ep_count(icmp_ep_table(state->net, af->index),
+			      ICMP_EP_STAT_DROP_REASSEMBLY);
+		return NF_DROP;
+	}
+	/* Left alone (no nf_defrag_ipv6, or an odd fragment): the kernel's. */
+	*verdict = af->rx_parse(skb, rx);
+	if (*verdict == ICMP_EP_RX_FRAGMENT)
+		*verdict = ICMP_EP_RX_IGNORE;
+	return NF_ACCEPT;
+}
+
+/*
+ * Every whole packet is accepted: the original goes on to icmp_rcv() or
  * icmpv6_rcv(), which count it and hand it to the built-in ping table,
  * where it finds no socket of ours.  Our socket gets a clone.
  */
@@ -2062,17 +2314,25 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	struct icmp_ep_table *t;
 	bool not_peer = false;
 	struct icmp_ep_rx rx;
+	unsigned int nf;
 	struct sock *sk;
 
-	verdict = icmp_ep_rx_classify(af, skb, &rx);
-	if (verdict == ICMP_EP_RX_IGNORE)
-		return NF_ACCEPT;
+	nf = icmp_ep_rx_classify(af, skb, state, &rx, &verdict);
+	if (nf != NF_ACCEPT || verdict == ICMP_EP_RX_IGNORE)
+		return nf;
+	if (verdict == ICMP_EP_RX_MATCH)
+		verdict = icmp_ep_rx_peer(af, skb, &rx);
 
 	t = icmp_ep_table(state->net, af->index);
 	if (verdict != ICMP_EP_RX_MATCH) {
 		icmp_ep_count(t, verdict == ICMP_EP_RX_MALFORMED ?
 				 ICMP_EP_STAT_DROP_MALFORMED :
 				 ICMP_EP_STAT_DROP_FILTERED);
+		return NF_ACCEPT;
+	}
+	/* Before any delivery, and before the route changes errors make. */
+	if (!icmp_ep_rx_policy_ok(af, skb, &rx)) {
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_POLICY);
 		return NF_ACCEPT;
 	}
 
@@ -2090,7 +2350,7 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	else
 		icmp_ep_count(t, rx.error ?
 				 icmp_ep_rcv_error(sk, af, skb, &rx) :
-				 icmp_ep_rcv_reply(sk, skb, &rx));
+				 icmp_ep_rcv_reply(sk, af, skb, &rx));
 	sock_put(sk);
 	return NF_ACCEPT;
 }
@@ -2140,7 +2400,11 @@ static const struct nf_hook_ops icmp_ep_nf_ops[] = {
 enum icmp_ep_rx_verdict icmp_ep_rx_parse(int family, const struct sk_buff *skb,
 					 struct icmp_ep_rx *rx)
 {
-	return icmp_ep_rx_classify(icmp_ep_af_of(family), skb, rx);
+	const struct icmp_ep_af *af = icmp_ep_af_of(family);
+	enum icmp_ep_rx_verdict verdict = af->rx_parse(skb, rx);
+
+	return verdict == ICMP_EP_RX_MATCH ? icmp_ep_rx_peer(af, skb, rx) :
+					     verdict;
 }
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_parse);
 
@@ -2152,7 +2416,8 @@ EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_parse);
  *
  * Context: Process context.  Enters an RCU read-side section with bottom
  * halves off, as netfilter would.
- * Return: the hook's verdict, which is always NF_ACCEPT.
+ * Return: the hook's verdict: NF_ACCEPT, but for an IPv6 fragment, which
+ * reassembly may take (NF_STOLEN) or refuse (NF_DROP, the caller frees it).
  */
 unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 				struct sk_buff *skb)
@@ -2392,6 +2657,8 @@ static const char * const icmp_ep_stat_names[ICMP_EP_NR_STATS] = {
 	[ICMP_EP_STAT_DROP_MALFORMED] = "drop_malformed",
 	[ICMP_EP_STAT_DROP_FILTERED] = "drop_filtered",
 	[ICMP_EP_STAT_DROP_NOT_PEER] = "drop_not_peer",
+	[ICMP_EP_STAT_DROP_POLICY] = "drop_policy",
+	[ICMP_EP_STAT_DROP_REASSEMBLY] = "drop_reassembly",
 };
 
 static int icmp_ep_stat_show(struct seq_file *seq, void *v)
@@ -2508,10 +2775,6 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 	remove_proc_entry("icmp_ep", net->proc_net_stat);
 	remove_proc_entry("icmp_ep6", net->proc_net);
 	remove_proc_entry("icmp_ep", net->proc_net);
-	/* Set only once icmp_ep_defrag6_get() has succeeded. */
-	if (en->defrag6)
-		icmp_ep_defrag6_disable(net);
-
 	/* Every socket holds its netns, so none can be left. */
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {
 		WARN_ON_ONCE(en->tables[i]->idents.nr_used != 1);
@@ -2565,7 +2828,7 @@ static void __exit icmp_ep_exit(void)
 	inet6_unregister_protosw(&icmp_ep6_protosw);
 	inet_unregister_protosw(&icmp_ep_protosw);
 	unregister_pernet_subsys(&icmp_ep_net_ops);
-	icmp_ep_defrag6_put();
+	icmp_ep_frag6_put();
 	synchronize_net();
 	proto_unregister(&icmp_ep6_prot);
 	proto_unregister(&icmp_ep_prot);

@@ -60,6 +60,10 @@ struct icmp_ep_idents {
  * @ICMP_EP_STAT_DROP_FILTERED: errors the kernel does not report to sockets
  * @ICMP_EP_STAT_DROP_NOT_PEER: replies and errors a connected socket does not
  *	hear: a reply from another host, an error about a datagram to another
+ *	host
+ * @ICMP_EP_STAT_DROP_POLICY: replies and errors the IPsec inbound policy
+ *	refuses, as icmp_rcv() and icmpv6_rcv() refuse them
+ * @ICMP_EP_STAT_DROP_REASSEMBLY: ICMPv6 fragments that reassembly refused
  * @ICMP_EP_NR_STATS: number of counters
  */
 enum icmp_ep_stat {
@@ -72,6 +76,8 @@ enum icmp_ep_stat {
 	ICMP_EP_STAT_DROP_MALFORMED,
 	ICMP_EP_STAT_DROP_FILTERED,
 	ICMP_EP_STAT_DROP_NOT_PEER,
+	ICMP_EP_STAT_DROP_POLICY,
+	ICMP_EP_STAT_DROP_REASSEMBLY,
 	ICMP_EP_NR_STATS,
 };
 
@@ -105,12 +111,14 @@ struct icmp_ep_table {
  * @ICMP_EP_RX_MATCH: a reply or error for the socket holding &icmp_ep_rx.ident
  * @ICMP_EP_RX_MALFORMED: an ICMP reply or error too short or garbled to use
  * @ICMP_EP_RX_FILTERED: an error the kernel would not report to a socket
+ * @ICMP_EP_RX_FRAGMENT: a fragment of an ICMPv6 packet, to reassemble first
  */
 enum icmp_ep_rx_verdict {
 	ICMP_EP_RX_IGNORE,
 	ICMP_EP_RX_MATCH,
 	ICMP_EP_RX_MALFORMED,
 	ICMP_EP_RX_FILTERED,
+	ICMP_EP_RX_FRAGMENT,
 };
 
 /**
@@ -196,8 +204,15 @@ union icmp_ep_addr {
  * @peer: the host the packet is about: a reply's source, or the destination
  *	of the datagram an error quotes (errors come from routers on the way,
  *	so their own source says nothing about the peer)
+ * @nhoff: IPv6 only: of the byte that names the ICMPv6 header
+ * @lastopt: IPv6 only: of the last extension header processed
+ * @srcrt: IPv6 only: of the routing header, or 0
+ * @dst0: IPv6 only: of the destination options before it, or 0
+ * @dst1: IPv6 only: of the destination options after it, or 0
  *
- * Offsets count from the (outer) network header.
+ * Offsets count from the (outer) network header.  The IPv6 ones are those
+ * that the kernel's extension-header handlers leave in &struct
+ * inet6_skb_parm, which IPV6_RECVDSTOPTS and IPV6_RECVRTHDR read.
  */
 struct icmp_ep_rx {
 	unsigned int offset;
@@ -211,6 +226,11 @@ struct icmp_ep_rx {
 	int dif;
 	int sdif;
 	union icmp_ep_addr peer;
+	u16 nhoff;
+	u16 lastopt;
+	u16 srcrt;
+	u16 dst0;
+	u16 dst1;
 };
 
 static inline struct icmp_ep_sock *icmp_ep_sk(const struct sock *sk)

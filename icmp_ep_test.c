@@ -1004,7 +1004,7 @@ static void parse_v6_behind_extension_header(struct kunit *test)
 	kfree_skb(skb);
 }
 
-static void parse_v6_ignores_fragments(struct kunit *test)
+static void parse_v6_gathers_fragments(struct kunit *test)
 {
 	struct test_echo echo = { .type = ICMPV6_ECHO_REPLY,
 				  .id = htons(TEST_IDENT) };
@@ -1016,8 +1016,63 @@ static void parse_v6_ignores_fragments(struct kunit *test)
 	struct icmp_ep_rx rx;
 
 	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
-			ICMP_EP_RX_IGNORE);
+			ICMP_EP_RX_FRAGMENT);
 	kfree_skb(skb);
+}
+
+/* What the kernel drops or forwards after LOCAL_IN is not ours. */
+static void parse_v6_exthdrs_as_the_kernel(struct kunit *test)
+{
+	static const struct {
+		u8 nexthdr;
+		u8 ext[24];
+		enum icmp_ep_rx_verdict verdict;
+	} cases[] = {
+		/* AH: the reply comes back after xfrm6_rcv(), if at all */
+		{ NEXTHDR_AUTH, { IPPROTO_ICMPV6, 4 }, ICMP_EP_RX_IGNORE },
+		/* type 0 routing header, one segment left, or none */
+		{ NEXTHDR_ROUTING, { IPPROTO_ICMPV6, 2, 0, 1 },
+		  ICMP_EP_RX_IGNORE },
+		{ NEXTHDR_ROUTING, { IPPROTO_ICMPV6, 2, 0, 0 },
+		  ICMP_EP_RX_MATCH },
+		/* unknown option: skip, discard, and two kinds of ICMP */
+		{ NEXTHDR_DEST, { IPPROTO_ICMPV6, 0, 0x1e, 4 },
+		  ICMP_EP_RX_MATCH },
+		{ NEXTHDR_DEST, { IPPROTO_ICMPV6, 0, 0x5e, 4 },
+		  ICMP_EP_RX_IGNORE },
+		{ NEXTHDR_DEST, { IPPROTO_ICMPV6, 0, 0x9e, 4 },
+		  ICMP_EP_RX_IGNORE },
+		{ NEXTHDR_DEST, { IPPROTO_ICMPV6, 0, 0xde, 4 },
+		  ICMP_EP_RX_IGNORE },
+		/* PadN with a non-zero byte */
+		{ NEXTHDR_DEST, { IPPROTO_ICMPV6, 0, 1, 4, 0, 1 },
+		  ICMP_EP_RX_IGNORE },
+		/* an option that overruns its header */
+		{ NEXTHDR_DEST, { IPPROTO_ICMPV6, 0, 0x1e, 5 },
+		  ICMP_EP_RX_IGNORE },
+	};
+	struct test_echo echo = { .type = ICMPV6_ECHO_REPLY,
+				  .id = htons(TEST_IDENT) };
+	struct icmp_ep_rx rx;
+	struct sk_buff *skb;
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* AH counts 4-byte words less 2, the others 8-byte less 1. */
+		if (cases[i].nexthdr == NEXTHDR_AUTH)
+			len = (cases[i].ext[1] + 2) * 4;
+		else
+			len = (cases[i].ext[1] + 1) * 8;
+		skb = test_v6_packet(test, cases[i].nexthdr, cases[i].ext, len,
+				     &echo, sizeof(echo));
+		KUNIT_EXPECT_EQ_MSG(test, icmp_ep_rx_parse(AF_INET6, skb, &rx),
+				    cases[i].verdict, "case %zu", i);
+		if (cases[i].verdict == ICMP_EP_RX_MATCH)
+			KUNIT_EXPECT_EQ_MSG(test, rx.offset,
+					    sizeof(struct ipv6hdr) + len,
+					    "case %zu", i);
+		kfree_skb(skb);
+	}
 }
 
 static void parse_v6_packet_too_big(struct kunit *test)
@@ -1264,7 +1319,8 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(parse_v4_truncated_quote),
 	KUNIT_CASE(parse_v6_echo_reply),
 	KUNIT_CASE(parse_v6_behind_extension_header),
-	KUNIT_CASE(parse_v6_ignores_fragments),
+	KUNIT_CASE(parse_v6_gathers_fragments),
+	KUNIT_CASE(parse_v6_exthdrs_as_the_kernel),
 	KUNIT_CASE(parse_v6_packet_too_big),
 	KUNIT_CASE(parse_v6_rejects_bad_errors),
 	KUNIT_CASE(deliver_v4_error_to_queue),

@@ -70,6 +70,8 @@ cp "$here/tests/guest/init" "$root/init"
 if [ -n "$release" ]; then
 	mods=/lib/modules/$release
 	modprobe -a -S "$release" --show-depends nf_defrag_ipv6 veth dummy \
+		xfrm_user ah4 ah6 esp4 esp6 authenc echainiv seqiv drbg \
+		jitterentropy_rng ctr sha512_generic \
 		nf_conntrack nf_tables nft_compat nft_ct nft_reject_inet \
 		iptable_filter ip6table_filter ipt_REJECT ip6t_REJECT xt_tcpudp \
 		xt_conntrack |

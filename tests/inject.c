@@ -38,6 +38,9 @@
 
 static unsigned char pkt[70000];
 static size_t pkt_len;
+/* The second fragment, for the kinds sent as two; its id is renewed. */
+static unsigned char pkt2[2048];
+static size_t pkt2_len;
 
 /*
  * The addresses of the next IPv4 or IPv6 header built.  A third host and
@@ -158,7 +161,7 @@ static size_t quote6(unsigned char *q, unsigned short id)
 /* Build the packet for @kind; 0 if @kind is unknown. */
 static unsigned short build(const char *kind, unsigned short id)
 {
-	unsigned char l4[66000], q[128], ext[16] = {};
+	unsigned char l4[66000], q[128], ext[64] = {};
 	static const unsigned char data[56] = { 0xa5 };
 	size_t n;
 
@@ -235,6 +238,86 @@ static unsigned short build(const char *kind, unsigned short id)
 		ext[3] = 4;
 		n = ipv6(pkt, ext, 8, IPPROTO_DSTOPTS, ICMP6_ECHO_REPLY, 0, id,
 			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-ah")) {
+		/* AH for an SA that does not exist: xfrm6_rcv() drops it. */
+		ext[0] = IPPROTO_ICMPV6;
+		ext[1] = 4;		/* 24 bytes: 12 of header, 12 of ICV */
+		ext[7] = 0x42;		/* SPI */
+		ext[11] = 1;		/* sequence number */
+		n = ipv6(pkt, ext, 24, IPPROTO_AH, ICMP6_ECHO_REPLY, 0, id,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-rthdr0-segments-left") ||
+		   !strcmp(kind, "v6-reply-rthdr0")) {
+		/* Type 0, one address (::1), forwarded if segments are left */
+		ext[0] = IPPROTO_ICMPV6;
+		ext[1] = 2;
+		ext[3] = !strcmp(kind, "v6-reply-rthdr0-segments-left");
+		ext[23] = 1;
+		n = ipv6(pkt, ext, 24, IPPROTO_ROUTING, ICMP6_ECHO_REPLY, 0,
+			 id, data, sizeof(data), 0);
+	} else if (!strncmp(kind, "v6-reply-dstopt-unknown-", 24)) {
+		/* An unknown option: its top two bits say what to do. */
+		ext[0] = IPPROTO_ICMPV6;
+		ext[2] = 0x1e | (unsigned char)(atoi(kind + 24) << 6);
+		ext[3] = 4;
+		n = ipv6(pkt, ext, 8, IPPROTO_DSTOPTS, ICMP6_ECHO_REPLY, 0, id,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-dstopt-bad-padn")) {
+		/* PadN must carry zeroes (RFC 4942). */
+		ext[0] = IPPROTO_ICMPV6;
+		ext[2] = 1;
+		ext[3] = 4;
+		ext[5] = 0x5a;
+		n = ipv6(pkt, ext, 8, IPPROTO_DSTOPTS, ICMP6_ECHO_REPLY, 0, id,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-dstopt-long-pad")) {
+		/* 14 Pad1 in a row: more than 7 bytes of padding. */
+		ext[0] = IPPROTO_ICMPV6;
+		ext[1] = 1;
+		n = ipv6(pkt, ext, 16, IPPROTO_DSTOPTS, ICMP6_ECHO_REPLY, 0, id,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-dst-rthdr-dst")) {
+		/* Options before the routing header, the header, options after. */
+		ext[0] = IPPROTO_ROUTING;
+		ext[2] = 1;
+		ext[3] = 4;
+		ext[8] = IPPROTO_DSTOPTS;
+		ext[9] = 2;
+		ext[31] = 1;
+		ext[32] = IPPROTO_ICMPV6;
+		ext[34] = 0x1e;
+		ext[35] = 4;
+		ext[36] = 0xc0;
+		ext[39] = 0xde;
+		n = ipv6(pkt, ext, 40, IPPROTO_DSTOPTS, ICMP6_ECHO_REPLY, 0, id,
+			 data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-atomic-fragment")) {
+		ext[0] = IPPROTO_ICMPV6;
+		ext[7] = 7;
+		n = ipv6(pkt, ext, 8, IPPROTO_FRAGMENT, ICMP6_ECHO_REPLY, 0,
+			 id, data, sizeof(data), 0);
+	} else if (!strcmp(kind, "v6-reply-fragmented")) {
+		/*
+		 * A 264-byte reply in two fragments: the first carries the
+		 * echo header and 96 bytes, the second the rest.
+		 */
+		static unsigned char body[256];
+		size_t first = 8 + 96;
+
+		memset(body, 0x5a, sizeof(body));
+		ext[0] = IPPROTO_ICMPV6;
+		ext[3] = 1;		/* M: more fragments */
+		n = ipv6(pkt, ext, 8, IPPROTO_FRAGMENT, ICMP6_ECHO_REPLY, 0,
+			 id, body, sizeof(body), 0);
+		/* pkt2: the same headers, then the bytes from @first on. */
+		memcpy(pkt2, pkt, sizeof(struct ip6_hdr) + 8);
+		memcpy(pkt2 + sizeof(struct ip6_hdr) + 8,
+		       pkt + sizeof(struct ip6_hdr) + 8 + first, n - 48 - first);
+		pkt2_len = n - first;
+		put16(pkt2 + 4, pkt2_len - sizeof(struct ip6_hdr));
+		put16(pkt2 + sizeof(struct ip6_hdr) + 2, first);
+		n = sizeof(struct ip6_hdr) + 8 + first;
+		put16(pkt + 4, n - sizeof(struct ip6_hdr));
 	} else if (!strcmp(kind, "v6-error-truncated-quote")) {
 		n = quote6(q, id);
 		n = ipv6(pkt, NULL, 0, 0, ICMP6_DST_UNREACH, 0, 0, q, n - 6, 0);
@@ -343,13 +426,27 @@ int main(int argc, char **argv)
 				ETH_P_IPV6 : ETH_P_IP);
 	memset(frame, 0, ETH_HLEN);
 	memcpy(frame + 12, &ll.sll_protocol, 2);
-	memcpy(frame + ETH_HLEN, pkt, pkt_len);
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
+		/* Each fragmented packet gets an identification of its own. */
+		if (pkt2_len) {
+			put16(pkt + 40 + 6, i);
+			put16(pkt2 + 40 + 6, i);
+		}
+		memcpy(frame + ETH_HLEN, pkt, pkt_len);
 		if (sendto(fd, frame, ETH_HLEN + pkt_len, 0, (void *)&ll,
 			   sizeof(ll)) < 0) {
 			perror("inject: sendto");
 			return 1;
 		}
+		if (!pkt2_len)
+			continue;
+		memcpy(frame + ETH_HLEN, pkt2, pkt2_len);
+		if (sendto(fd, frame, ETH_HLEN + pkt2_len, 0, (void *)&ll,
+			   sizeof(ll)) < 0) {
+			perror("inject: sendto");
+			return 1;
+		}
+	}
 	printf("inject: %s x %ld\n", argv[1], count);
 	if (own)
 		drain(sock);

@@ -37,8 +37,9 @@ if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
 fi
 ping_then_rmmod ipv4 ipv4 127.0.0.1
 ping_then_rmmod ipv6 ipv6 -6 ::1
-# An echo larger than the IPv6 minimum MTU makes icmp_ep load
-# nf_defrag_ipv6 on demand, through modprobe.
+# The first IPv6 socket makes icmp_ep load nf_defrag_ipv6, through
+# modprobe, for its reassembly of ICMPv6 fragments; a large echo comes
+# back in fragments on a real link (here, over lo, it does not).
 ping_then_rmmod ipv6-large ipv6 -6 -s 1400 ::1
 if [ -d "/lib/modules/$(uname -r)/kernel" ]; then
 	check fresh/defrag6-loaded-on-demand grep -q "^nf_defrag_ipv6 " /proc/modules

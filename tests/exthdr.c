@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exthdr: receive what inject sends to an IPv6 ping socket, and say what
+ * arrived, for a comparison between the built-in sockets and icmp_ep.
+ *
+ *   exthdr listen IDENT
+ *
+ * Binds an IPv6 ping socket to [::1]:IDENT with every extension-header
+ * option on (RFC 3542 and RFC 2292), reads until SIGTERM, then prints how
+ * many echo replies for IDENT arrived, how many other datagrams, and the
+ * control messages of the first reply, in order, with their bytes.
+ */
+#define _GNU_SOURCE
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef IPV6_2292DSTOPTS
+#define IPV6_2292HOPOPTS 3
+#define IPV6_2292DSTOPTS 4
+#define IPV6_2292RTHDR 5
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static atomic_bool done;
+
+static void stop(int sig)
+{
+	(void)sig;
+	atomic_store(&done, 1);
+}
+
+static void say_cmsgs(struct msghdr *msg, char *out, size_t size)
+{
+	struct cmsghdr *c;
+	size_t used = 0;
+
+	out[0] = 0;
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		const unsigned char *d = CMSG_DATA(c);
+		size_t i, n = c->cmsg_len - CMSG_LEN(0);
+
+		used += snprintf(out + used, size - used, " %d/%d/", c->cmsg_level,
+				 c->cmsg_type);
+		for (i = 0; i < n && used < size - 3; i++)
+			used += snprintf(out + used, size - used, "%02x", d[i]);
+	}
+	if (!used)
+		snprintf(out, size, " none");
+}
+
+int main(int argc, char **argv)
+{
+	static const int opts[] = {
+		IPV6_RECVHOPOPTS, IPV6_RECVDSTOPTS, IPV6_RECVRTHDR,
+		IPV6_2292HOPOPTS, IPV6_2292DSTOPTS, IPV6_2292RTHDR,
+	};
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	unsigned long replies = 0, other = 0;
+	unsigned char buf[2048], control[1024];
+	char first[4096] = " none";
+	int fd, on = 1, big = 1 << 20;
+	unsigned int i;
+
+	if (argc != 3 || strcmp(argv[1], "listen")) {
+		fputs("usage: exthdr listen IDENT\n", stderr);
+		return 2;
+	}
+	a.sin6_port = htons(atoi(argv[2]));
+	fd = socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6);
+	if (fd < 0 || bind(fd, (void *)&a, sizeof(a))) {
+		perror("exthdr: socket");
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
+		if (setsockopt(fd, SOL_IPV6, opts[i], &on, sizeof(on))) {
+			perror("exthdr: setsockopt");
+			return 1;
+		}
+	signal(SIGTERM, stop);
+	printf("listening on %s\n", argv[2]);
+	fflush(stdout);
+	while (!atomic_load(&done)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = control, .msg_controllen = sizeof(control),
+		};
+		ssize_t n;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+		if (n < 8 || buf[0] != 129 ||
+		    (buf[4] << 8 | buf[5]) != ntohs(a.sin6_port)) {
+			other += n >= 0;
+			continue;
+		}
+		if (!replies++)
+			say_cmsgs(&msg, first, sizeof(first));
+	}
+	printf("replies %lu other %lu\ncmsgs%s\n", replies, other, first);
+	return 0;
+}
