@@ -1359,7 +1359,12 @@ static void dev_connected_peer_only(void)
 	peer_heard = say_reply_from(fd, NULL, "peer");
 	say("disconnect=%s", res(connect(fd, &unspec.sa, unspec.len)));
 	after = say_reply_from(fd, &other, "other-after-disconnect");
-	if (heard == icmp_ep_impl || !peer_heard || !after)
+	/*
+	 * What the built-in hears from the other address while connected
+	 * differs by kernel (6.1's IPv6 sockets hear it, 6.12's do not): it
+	 * is printed, and only icmp_ep is held to never hearing it.
+	 */
+	if ((icmp_ep_impl && heard) || !peer_heard || !after)
 		say("MISMATCH");
 }
 
