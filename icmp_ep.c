@@ -1906,8 +1906,14 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 	if (!clone)
 		return stat;
 	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
-	/* The kernel's PMTU and redirect helpers read the quoted header. */
-	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner))
+	/*
+	 * The kernel's PMTU and redirect helpers read the quoted header at
+	 * skb->data, and the error queue the quoted echo: as
+	 * icmp_socket_deliver(), make the whole quote linear first, wherever
+	 * GRO, header split or reassembly left it.
+	 */
+	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner) ||
+	    !pskb_may_pull(clone, rx->quote - rx->inner + ICMP_EP_ECHO_HDR_LEN))
 		goto out;
 
 	stat = ICMP_EP_STAT_ERRORS_DELIVERED;

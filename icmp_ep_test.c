@@ -21,6 +21,7 @@
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -1202,6 +1203,92 @@ static void deliver_v6_error_to_queue(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * Rebuild @lin with all but the first @keep bytes of its ICMP message in a
+ * page fragment, as GRO, a header-split driver or a TAP with a small
+ * hdr_len leaves it.  The linear area's tailroom is filled with 0xff, so
+ * that whoever reads past skb->tail sees bytes that cannot pass for the
+ * quote.
+ */
+static struct sk_buff *test_paged(struct kunit *test, struct sk_buff *lin,
+				  unsigned int keep)
+{
+	unsigned int head = skb_transport_offset(lin) + keep;
+	struct sk_buff *skb;
+	struct page *page;
+
+	KUNIT_ASSERT_LT(test, head, lin->len);
+	skb = alloc_skb(LL_MAX_HEADER + lin->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(skb->head, 0xff, skb_end_offset(skb));
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	skb_put_data(skb, lin->data, head);
+	skb_set_transport_header(skb, skb_transport_offset(lin));
+	memcpy(page_address(page), lin->data + head, lin->len - head);
+	skb_add_rx_frag(skb, 0, page, 0, lin->len - head, PAGE_SIZE);
+	skb->dev = lin->dev;
+	skb->protocol = lin->protocol;
+	kfree_skb(lin);
+	return skb;
+}
+
+static u32 test_v4_route_mtu(struct kunit *test, __be32 daddr)
+{
+	struct rtable *rt = ip_route_output(&init_net, daddr, 0, 0, 0);
+	u32 mtu;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rt));
+	mtu = dst_mtu(&rt->dst);
+	ip_rt_put(rt);
+	return mtu;
+}
+
+/*
+ * A frag-needed whose quote lies in a page fragment: the PMTU exception
+ * must land on the quoted destination, as icmp_socket_deliver() makes the
+ * quote linear before ping_err() hands it to ipv4_sk_update_pmtu().
+ */
+static void deliver_v4_paged_frag_needed(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	const __be32 dst = htonl(0x7f000909);	/* 127.0.9.9 */
+	const struct test_echo *echo;
+	struct sock_exterr_skb *serr;
+	struct test_echo echo_buf;
+	struct test_v4_error e;
+	struct sk_buff *skb, *err;
+
+	KUNIT_ASSERT_NE(test, test_v4_route_mtu(test, dst), 1000U);
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_ECHO,
+			   TEST_IDENT);
+	e.icmp.un.frag.mtu = htons(1000);
+	e.inner.daddr = dst;
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_paged(test, skb, sizeof(e.icmp));
+	KUNIT_ASSERT_EQ(test, skb_headlen(skb),
+			sizeof(struct iphdr) + sizeof(e.icmp));
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+
+	KUNIT_EXPECT_EQ(test, test_v4_route_mtu(test, dst), 1000U);
+	err = skb_peek(&sock->sk->sk_error_queue);
+	KUNIT_ASSERT_NOT_NULL(test, err);
+	serr = SKB_EXT_ERR(err);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_errno, (u32)EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_info, 1000U);
+	KUNIT_EXPECT_EQ(test, ntohl(*(__be32 *)(skb_network_header(err) +
+						serr->addr_offset)), ntohl(dst));
+	KUNIT_EXPECT_EQ(test, err->len, sizeof(e.echo));
+	echo = skb_header_pointer(err, 0, sizeof(echo_buf), &echo_buf);
+	KUNIT_ASSERT_NOT_NULL(test, echo);
+	KUNIT_EXPECT_EQ(test, echo->type, ICMP_ECHO);
+	KUNIT_EXPECT_EQ(test, ntohs(echo->id), TEST_IDENT);
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(parse_v4_echo_reply),
 	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
@@ -1222,6 +1309,7 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_v4_reply_queued),
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_v6_error_to_queue),
+	KUNIT_CASE(deliver_v4_paged_frag_needed),
 	{}
 };
 
