@@ -1762,13 +1762,14 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 		rx->error = false;
 		rx->ident = ntohs(h->icmp6_identifier);
 		return ICMP_EP_RX_MATCH;
-	case ICMPV6_DEST_UNREACH:
-	case ICMPV6_PKT_TOOBIG:
-	case ICMPV6_TIME_EXCEED:
-	case ICMPV6_PARAMPROB:
-		break;
 	default:
-		return ICMP_EP_RX_IGNORE;
+		/*
+		 * icmpv6_rcv() passes the four errors it knows, and any
+		 * error type it does not (0, 5-127), to icmpv6_notify().
+		 */
+		if (h->icmp6_type & ICMPV6_INFOMSG_MASK)
+			return ICMP_EP_RX_IGNORE;
+		break;
 	}
 
 	rx->error = true;
