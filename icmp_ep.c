@@ -1799,10 +1799,20 @@ static bool icmp_ep_v6_rx_daddr_match(const struct sock *sk,
 	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &ipv6_hdr(skb)->daddr);
 }
 
-/* The route's PMTU was updated by icmpv6_err(), which sees the original. */
+/*
+ * As icmpv6_err(), whose ip6_update_pmtu() runs before ping_err() wakes the
+ * socket, so that a reader woken by the error already sees the new PMTU.
+ * icmpv6_err() repeats the update when the original gets there, to no
+ * effect.  @skb->data is the quoted IPv6 header.
+ */
 static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx, int *err)
 {
+	struct net *net = dev_net(skb->dev);
+
+	if (rx->type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, htonl(rx->info), skb->dev->ifindex,
+				0, sock_net_uid(net, NULL));
 	return icmpv6_err_convert(rx->type, rx->code, err);
 }
 

@@ -20,6 +20,7 @@
 #include <linux/uio.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/net_namespace.h>
@@ -1289,6 +1290,55 @@ static void deliver_v4_paged_frag_needed(struct kunit *test)
 	sock_release(sock);
 }
 
+static u32 test_v6_route_mtu(const struct in6_addr *daddr)
+{
+	struct flowi6 fl6 = { .daddr = *daddr };
+	struct dst_entry *dst = ip6_route_output(&init_net, NULL, &fl6);
+	u32 mtu = dst->error ? 0 : dst_mtu(dst);
+
+	dst_release(dst);
+	return mtu;
+}
+
+/* What a reader woken by the error queue would see of the route. */
+static u32 test_mtu_at_wake;
+
+static void test_record_mtu(struct sock *sk)
+{
+	test_mtu_at_wake = test_v6_route_mtu(&in6addr_loopback);
+}
+
+/*
+ * A Packet Too Big must have updated the route's PMTU by the time it wakes
+ * the socket, as icmpv6_err() calls ip6_update_pmtu() before ping_err().
+ * The quote's destination is ::1, the only one routed in the test VM; the
+ * exception lasts net.ipv6.route.mtu_expires, so this case runs last.
+ */
+static void deliver_v6_too_big_updates_pmtu_first(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET6, true);
+	void (*report)(struct sock *sk) = sock->sk->sk_error_report;
+	struct test_v6_error e;
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_GT(test, test_v6_route_mtu(&in6addr_loopback),
+			IPV6_MIN_MTU);
+	test_v6_error_init(&e, ICMPV6_PKT_TOOBIG, 0, ICMPV6_ECHO_REQUEST,
+			   TEST_IDENT);
+	e.icmp.icmp6_mtu = htonl(IPV6_MIN_MTU);
+	e.inner.daddr = in6addr_loopback;
+	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
+	test_mtu_at_wake = 0;
+	sock->sk->sk_error_report = test_record_mtu;
+	icmp_ep_rx_deliver(&init_net, AF_INET6, skb);
+	sock->sk->sk_error_report = report;
+	kfree_skb(skb);
+
+	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sock->sk->sk_error_queue));
+	KUNIT_EXPECT_EQ(test, test_mtu_at_wake, IPV6_MIN_MTU);
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(parse_v4_echo_reply),
 	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
@@ -1310,6 +1360,7 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_v6_error_to_queue),
 	KUNIT_CASE(deliver_v4_paged_frag_needed),
+	KUNIT_CASE(deliver_v6_too_big_updates_pmtu_first),
 	{}
 };
 
