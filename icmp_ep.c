@@ -18,6 +18,7 @@
 #include <kunit/visibility.h>
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
+#include <linux/highmem.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
@@ -1135,8 +1136,67 @@ static u8 icmp_ep_v4_ttl(const struct inet_sock *inet,
 }
 
 /*
- * ip_append_data() is not exported, so build the datagram here: one linear
- * skb, fragmented if need be by ip_output() like any local datagram.
+ * Allocate an skb for @hlen bytes of headers and @plen bytes of payload,
+ * after @reserve bytes of link-layer room.  As __ip_append_data() does, a
+ * payload too big for a small linear area goes into page fragments, so
+ * that a 64 KiB echo needs no order-5 allocation.
+ */
+static struct sk_buff *icmp_ep_alloc_skb(struct sock *sk, unsigned int reserve,
+					 unsigned int hlen, unsigned int plen,
+					 unsigned int tailroom, int flags,
+					 int *err)
+{
+	unsigned int linear = reserve + hlen + plen + tailroom;
+	unsigned int paged = 0;
+	struct sk_buff *skb;
+
+	if (linear > SKB_MAX_ALLOC) {
+		paged = plen;
+		linear -= plen;
+	}
+	skb = sock_alloc_send_pskb(sk, linear, paged, flags & MSG_DONTWAIT,
+				   err, 0);
+	if (skb)
+		skb_reserve(skb, reserve);
+	return skb;
+}
+
+/*
+ * Copy the payload, @plen bytes, after the headers already put: into the
+ * linear area, or into the page fragments that icmp_ep_alloc_skb() gave.
+ * Either way in one pass with the checksum.
+ */
+static int icmp_ep_put_payload(struct icmp_ep_tx *tx, struct sk_buff *skb,
+			       unsigned int plen)
+{
+	unsigned int off = 0, size;
+	skb_frag_t *frag;
+	int i, err;
+	u8 *vaddr;
+
+	if (!skb_shinfo(skb)->nr_frags)
+		return icmp_ep_getfrag(tx, skb_put(skb, plen), 0, plen, 0, skb);
+
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		frag = &skb_shinfo(skb)->frags[i];
+		size = skb_frag_size(frag);
+		/* Order-0 pages: one mapping covers the fragment. */
+		vaddr = kmap_local_page(skb_frag_page(frag));
+		err = icmp_ep_getfrag(tx, vaddr + skb_frag_off(frag), off, size,
+				      0, skb);
+		kunmap_local(vaddr);
+		if (err)
+			return err;
+		off += size;
+	}
+	skb->data_len = off;
+	skb->len += off;
+	return 0;
+}
+
+/*
+ * ip_append_data() is not exported, so build the datagram here: one skb,
+ * fragmented if need be by ip_output() like any local datagram.
  */
 static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 			   struct icmp_ep_tx *tx)
@@ -1174,19 +1234,18 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 
 	hh_len = LL_RESERVED_SPACE(rt->dst.dev);
-	skb = sock_alloc_send_skb(sk, hh_len + sizeof(*iph) + len +
-				  rt->dst.dev->needed_tailroom,
-				  msg->msg_flags & MSG_DONTWAIT, &err);
+	skb = icmp_ep_alloc_skb(sk, hh_len, sizeof(*iph) + sizeof(*icmph),
+				len - sizeof(*icmph),
+				rt->dst.dev->needed_tailroom, msg->msg_flags,
+				&err);
 	if (!skb)
 		goto out;
 
-	skb_reserve(skb, hh_len);
 	skb_reset_network_header(skb);
 	iph = skb_put(skb, sizeof(*iph));
 	skb_set_transport_header(skb, sizeof(*iph));
 	icmph = skb_put(skb, sizeof(*icmph));
-	err = icmp_ep_getfrag(tx, skb_put(skb, len - sizeof(*icmph)), 0,
-			      len - sizeof(*icmph), 0, skb);
+	err = icmp_ep_put_payload(tx, skb, len - sizeof(*icmph));
 	if (err) {
 		kfree_skb(skb);
 		goto out;

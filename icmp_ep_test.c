@@ -16,6 +16,7 @@
 #include <linux/in6.h>
 #include <linux/net.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/ip.h>
@@ -647,6 +648,87 @@ static void socket_getpeername_when_connected(struct kunit *test)
 	sock_release(sock);
 }
 
+/* The largest echo IPv4 carries, header included: 65535 - 20. */
+#define TEST_MAX_V4_ECHO	65515
+
+/* The shape of the last large echo request seen on LOCAL_OUT. */
+static unsigned int test_out_len, test_out_headlen;
+
+static unsigned int test_record_out(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct icmphdr *h;
+	struct icmphdr buf;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_ICMP || skb->len < 60000)
+		return NF_ACCEPT;
+	h = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(buf), &buf);
+	if (h && h->type == ICMP_ECHO) {
+		test_out_len = skb->len;
+		test_out_headlen = skb_headlen(skb);
+	}
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops test_out_ops = {
+	.hook = test_record_out,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_LOCAL_OUT,
+	.priority = NF_IP_PRI_FIRST,
+};
+
+/*
+ * The largest IPv4 echo goes out with its payload in page fragments, as
+ * __ip_append_data() builds it, not in one order-5 linear buffer that a
+ * fragmented host may not have; and its reply comes back byte for byte.
+ */
+static void socket_v4_max_echo_paged(struct kunit *test)
+{
+	struct socket *sock = test_socket(test, AF_INET);
+	const unsigned int max_linear = SKB_MAX_ALLOC;
+	const size_t len = TEST_MAX_V4_ECHO;
+	struct kvec iov = { .iov_len = len };
+	struct msghdr msg = {};
+	union test_addr to;
+	struct icmphdr *h;
+	u8 *out, *in;
+	size_t i;
+	int ret;
+
+	out = kunit_kzalloc(test, len, GFP_KERNEL);
+	in = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	h = (struct icmphdr *)out;
+	h->type = ICMP_ECHO;
+	h->un.echo.sequence = htons(9);
+	for (i = sizeof(*h); i < len; i++)
+		out[i] = i * 7 + (i >> 8);
+
+	KUNIT_ASSERT_EQ(test, nf_register_net_hook(&init_net, &test_out_ops),
+			0);
+	test_out_len = 0;
+	msg.msg_name = &to;
+	msg.msg_namelen = test_addr_loopback(AF_INET, &to, 0);
+	iov.iov_base = out;
+	ret = kernel_sendmsg(sock, &msg, &iov, 1, len);
+	nf_unregister_net_hook(&init_net, &test_out_ops);
+	KUNIT_ASSERT_EQ(test, ret, (int)len);
+	KUNIT_EXPECT_EQ(test, test_out_len, sizeof(struct iphdr) + len);
+	KUNIT_EXPECT_LT(test, test_out_headlen, max_linear);
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = in;
+	ret = kernel_recvmsg(sock, &msg, &iov, 1, len, 0);
+	KUNIT_ASSERT_EQ(test, ret, (int)len);
+	h = (struct icmphdr *)in;
+	KUNIT_EXPECT_EQ(test, h->type, ICMP_ECHOREPLY);
+	KUNIT_EXPECT_EQ(test, ntohs(h->un.echo.sequence), 9);
+	KUNIT_EXPECT_EQ(test, memcmp(in + sizeof(*h), out + sizeof(*h),
+				     len - sizeof(*h)), 0);
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_socket_cases[] = {
 	KUNIT_CASE(socket_v4_is_ours),
 	KUNIT_CASE(socket_v6_is_ours),
@@ -666,6 +748,7 @@ static struct kunit_case icmp_ep_socket_cases[] = {
 	KUNIT_CASE(socket_disconnect_keeps_bound_ident),
 	KUNIT_CASE(socket_connected_send_without_address),
 	KUNIT_CASE(socket_getpeername_when_connected),
+	KUNIT_CASE(socket_v4_max_echo_paged),
 	{}
 };
 
