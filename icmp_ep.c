@@ -1240,6 +1240,9 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 				&err);
 	if (!skb)
 		goto out;
+	/* As __ip_append_data(): iputils sets it after every reply. */
+	if (msg->msg_flags & MSG_CONFIRM)
+		skb_set_dst_pending_confirm(skb, 1);
 
 	skb_reset_network_header(skb);
 	iph = skb_put(skb, sizeof(*iph));
@@ -1935,6 +1938,20 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 
 /* The receive hook */
 
+/*
+ * Our copy of a packet at LOCAL_IN.  ip_local_deliver_finish() and
+ * ip6_input_finish() clear a mono delivery time only after the hook, so
+ * clear it here, lest a forwarding path's EDT reach SO_TIMESTAMP.
+ */
+static struct sk_buff *icmp_ep_rcv_clone(struct sk_buff *skb)
+{
+	struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
+
+	if (clone)
+		skb_clear_delivery_time(clone);
+	return clone;
+}
+
 static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
 					   struct sk_buff *skb,
 					   const struct icmp_ep_rx *rx)
@@ -1942,7 +1959,7 @@ static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
 	enum skb_drop_reason reason;
 	struct sk_buff *clone;
 
-	clone = skb_clone(skb, GFP_ATOMIC);
+	clone = icmp_ep_rcv_clone(skb);
 	if (!clone || !pskb_pull(clone, skb_network_offset(clone) + rx->offset)) {
 		kfree_skb(clone);
 		atomic_inc(&sk->sk_drops);
@@ -1957,6 +1974,28 @@ static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
 	return ICMP_EP_STAT_REPLIES_DELIVERED;
 }
 
+/* Queue @clone, its data at the quote, as an entry for @err; 0 if queued. */
+static int icmp_ep_queue_error(struct sock *sk, const struct icmp_ep_af *af,
+			       struct sk_buff *clone,
+			       const struct icmp_ep_rx *rx, int err)
+{
+	struct sock_exterr_skb *serr;
+
+	if (!pskb_pull(clone, rx->quote - rx->inner))
+		return -ENOMEM;
+	serr = SKB_EXT_ERR(clone);
+	memset(&serr->ee, 0, sizeof(serr->ee));
+	serr->ee.ee_errno = err;
+	serr->ee.ee_type = rx->type;
+	serr->ee.ee_code = rx->code;
+	serr->ee.ee_info = rx->info;
+	serr->port = 0;
+	serr->opt_stats = 0;
+	af->fill_error(sk, clone, rx, serr);
+	skb_reset_transport_header(clone);
+	return sock_queue_err_skb(sk, clone);
+}
+
 /*
  * As ping_err(): the error becomes an error-queue entry with IP_RECVERR or
  * IPV6_RECVERR, and sk_err in any case, unless the socket asked for neither
@@ -1968,11 +2007,10 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 					   const struct icmp_ep_rx *rx)
 {
 	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
-	struct sock_exterr_skb *serr;
 	struct sk_buff *clone;
 	int err, harderr;
 
-	clone = skb_clone(skb, GFP_ATOMIC);
+	clone = icmp_ep_rcv_clone(skb);
 	if (!clone)
 		return stat;
 	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
@@ -1992,23 +2030,11 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 		goto out;
 
 	if (af->recverr(sk)) {
-		stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
-		if (!pskb_pull(clone, rx->quote - rx->inner))
-			goto out;
-		serr = SKB_EXT_ERR(clone);
-		memset(&serr->ee, 0, sizeof(serr->ee));
-		serr->ee.ee_errno = err;
-		serr->ee.ee_type = rx->type;
-		serr->ee.ee_code = rx->code;
-		serr->ee.ee_info = rx->info;
-		serr->port = 0;
-		serr->opt_stats = 0;
-		af->fill_error(sk, clone, rx, serr);
-		skb_reset_transport_header(clone);
-		if (sock_queue_err_skb(sk, clone))
-			goto out;
-		clone = NULL;
-		stat = ICMP_EP_STAT_ERRORS_DELIVERED;
+		/* As ip_icmp_error(): a full queue loses the entry only. */
+		if (icmp_ep_queue_error(sk, af, clone, rx, err))
+			stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
+		else
+			clone = NULL;
 	} else if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
 		goto out;
 	}

@@ -651,8 +651,9 @@ static void socket_getpeername_when_connected(struct kunit *test)
 /* The largest echo IPv4 carries, header included: 65535 - 20. */
 #define TEST_MAX_V4_ECHO	65515
 
-/* The shape of the last large echo request seen on LOCAL_OUT. */
+/* The last echo request seen on LOCAL_OUT while a test hook is in. */
 static unsigned int test_out_len, test_out_headlen;
+static bool test_out_confirm;
 
 static unsigned int test_record_out(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
@@ -660,12 +661,13 @@ static unsigned int test_record_out(void *priv, struct sk_buff *skb,
 	const struct icmphdr *h;
 	struct icmphdr buf;
 
-	if (ip_hdr(skb)->protocol != IPPROTO_ICMP || skb->len < 60000)
+	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
 		return NF_ACCEPT;
 	h = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(buf), &buf);
 	if (h && h->type == ICMP_ECHO) {
 		test_out_len = skb->len;
 		test_out_headlen = skb_headlen(skb);
+		test_out_confirm = skb_get_dst_pending_confirm(skb);
 	}
 	return NF_ACCEPT;
 }
@@ -729,6 +731,33 @@ static void socket_v4_max_echo_paged(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * MSG_CONFIRM on an echo confirms the neighbour, as __ip_append_data()
+ * marks the skb: iputils sets it on every probe after a reply.
+ */
+static void socket_v4_msg_confirm(struct kunit *test)
+{
+	struct socket *sock = test_socket(test, AF_INET);
+	struct icmphdr h = { .type = ICMP_ECHO };
+	struct kvec iov = { .iov_base = &h, .iov_len = sizeof(h) };
+	struct msghdr msg = { .msg_flags = MSG_CONFIRM };
+	union test_addr to;
+	int ret;
+
+	msg.msg_name = &to;
+	msg.msg_namelen = test_addr_loopback(AF_INET, &to, 0);
+	KUNIT_ASSERT_EQ(test, nf_register_net_hook(&init_net, &test_out_ops),
+			0);
+	test_out_len = 0;
+	test_out_confirm = false;
+	ret = kernel_sendmsg(sock, &msg, &iov, 1, sizeof(h));
+	nf_unregister_net_hook(&init_net, &test_out_ops);
+	KUNIT_EXPECT_EQ(test, ret, (int)sizeof(h));
+	KUNIT_EXPECT_EQ(test, test_out_len, sizeof(struct iphdr) + sizeof(h));
+	KUNIT_EXPECT_TRUE(test, test_out_confirm);
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_socket_cases[] = {
 	KUNIT_CASE(socket_v4_is_ours),
 	KUNIT_CASE(socket_v6_is_ours),
@@ -749,6 +778,7 @@ static struct kunit_case icmp_ep_socket_cases[] = {
 	KUNIT_CASE(socket_connected_send_without_address),
 	KUNIT_CASE(socket_getpeername_when_connected),
 	KUNIT_CASE(socket_v4_max_echo_paged),
+	KUNIT_CASE(socket_v4_msg_confirm),
 	{}
 };
 
@@ -1244,6 +1274,49 @@ static void deliver_v4_reply_queued(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * A mono delivery time left by a forwarding path is no receive timestamp:
+ * ip_local_deliver_finish() clears it before ping_rcv() sees the skb.
+ */
+static void deliver_v4_reply_clears_delivery_time(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, false);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb, *queued;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb_set_delivery_time(skb, ktime_set(1, 0), true);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_FALSE(test, queued->mono_delivery_time);
+	KUNIT_EXPECT_NE(test, queued->tstamp, ktime_set(1, 0));
+	sock_release(sock);
+}
+
+/*
+ * With the error queue full, ping_err() still sets sk_err and reports it:
+ * ip_icmp_error() drops only the queue entry.
+ */
+static void deliver_v4_error_queue_full_sets_sk_err(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	struct test_v4_error e;
+	struct sk_buff *skb;
+
+	WRITE_ONCE(sock->sk->sk_rcvbuf, 1);
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, ICMP_ECHO,
+			   TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), EHOSTUNREACH);
+	sock_release(sock);
+}
+
 static void deliver_soft_error_without_recverr(struct kunit *test)
 {
 	struct socket *sock = test_recverr_socket(test, AF_INET, false);
@@ -1440,6 +1513,8 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_v4_bad_checksum_dropped),
 	KUNIT_CASE(deliver_v4_other_ident_ignored),
 	KUNIT_CASE(deliver_v4_reply_queued),
+	KUNIT_CASE(deliver_v4_reply_clears_delivery_time),
+	KUNIT_CASE(deliver_v4_error_queue_full_sets_sk_err),
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_v6_error_to_queue),
 	KUNIT_CASE(deliver_v4_paged_frag_needed),
