@@ -1348,14 +1348,16 @@ icmp_ep_v4_rx_parse_error(const struct sk_buff *skb, const struct icmphdr *h,
 			return ICMP_EP_RX_FILTERED;
 		if (h->code != ICMP_FRAG_NEEDED)
 			break;
+		/* As icmp_unreach(), which takes values above 3 as 1. */
 		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
 		case 0:
 			rx->info = ntohs(h->un.frag.mtu);
 			break;
-		case 1:
-			break;
-		default:	/* ICMP has no strict tag validation */
+		case 2:
+		case 3:		/* ICMP has no strict tag validation */
 			return ICMP_EP_RX_FILTERED;
+		default:
+			break;
 		}
 		break;
 	case ICMP_PARAMETERPROB:
