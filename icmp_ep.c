@@ -102,6 +102,8 @@ struct icmp_ep_af {
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
+	void (*get_bind_addr)(const struct sock *sk,
+			      struct sockaddr_storage *ss);
 	bool (*bind_addr_is_any)(const struct sock *sk);
 	int (*connect)(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 	int (*send)(struct sock *sk, struct msghdr *msg, size_t len,
@@ -674,6 +676,7 @@ static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	const struct icmp_ep_af *af = icmp_ep_af(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct sockaddr_storage old_addr;
 	int old_dev_if, bound_dev_if;
 	u16 ident;
 	int err;
@@ -692,13 +695,18 @@ static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	/* sin_port and sin6_port sit at the same offset. */
 	ident = ntohs(((struct sockaddr_in *)uaddr)->sin_port);
 
-	/* Address and device first: the receive path may match us at once. */
+	/*
+	 * Address and device first: the receive path may match us at once.
+	 * A failure puts back the address that a disconnect may have kept,
+	 * which ping_bind() leaves alone.
+	 */
+	af->get_bind_addr(sk, &old_addr);
 	sk->sk_bound_dev_if = bound_dev_if;
 	af->set_bind_addr(sk, uaddr);
 	err = icmp_ep_get_port(sk, ident);
 	if (err) {
 		sk->sk_bound_dev_if = old_dev_if;
-		inet_reset_saddr(sk);
+		af->set_bind_addr(sk, (struct sockaddr *)&old_addr);
 		goto out;
 	}
 
@@ -931,6 +939,15 @@ static void icmp_ep_v4_set_bind_addr(struct sock *sk,
 
 	inet->inet_saddr = addr->sin_addr.s_addr;
 	WRITE_ONCE(inet->inet_rcv_saddr, addr->sin_addr.s_addr);
+}
+
+static void icmp_ep_v4_get_bind_addr(const struct sock *sk,
+				     struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = inet_sk(sk)->inet_rcv_saddr;
 }
 
 static bool icmp_ep_v4_bind_addr_is_any(const struct sock *sk)
@@ -1517,6 +1534,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.index = ICMP_EP_AF_INET,
 	.check_bind = icmp_ep_v4_check_bind,
 	.set_bind_addr = icmp_ep_v4_set_bind_addr,
+	.get_bind_addr = icmp_ep_v4_get_bind_addr,
 	.bind_addr_is_any = icmp_ep_v4_bind_addr_is_any,
 	.connect = icmp_ep_v4_connect,
 	.send = icmp_ep_v4_send,
@@ -1581,6 +1599,15 @@ static void icmp_ep_v6_set_bind_addr(struct sock *sk,
 	sk->sk_v6_rcv_saddr = addr->sin6_addr;
 	inet6_sk(sk)->saddr = addr->sin6_addr;
 	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+}
+
+static void icmp_ep_v6_get_bind_addr(const struct sock *sk,
+				     struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = sk->sk_v6_rcv_saddr;
 }
 
 static bool icmp_ep_v6_bind_addr_is_any(const struct sock *sk)
@@ -1924,6 +1951,7 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.index = ICMP_EP_AF_INET6,
 	.check_bind = icmp_ep_v6_check_bind,
 	.set_bind_addr = icmp_ep_v6_set_bind_addr,
+	.get_bind_addr = icmp_ep_v6_get_bind_addr,
 	.bind_addr_is_any = icmp_ep_v6_bind_addr_is_any,
 	.connect = icmp_ep_v6_connect,
 	.send = icmp_ep_v6_send,
