@@ -1437,9 +1437,13 @@ static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 		return ICMP_EP_RX_IGNORE;
 	}
 
-	/* icmp_rcv() refuses replies and errors sent to broadcast/multicast. */
+	/*
+	 * icmp_rcv() refuses replies and errors sent to broadcast/multicast,
+	 * but hands extended echo replies to ping_rcv() before it looks.
+	 */
 	rt = skb_rtable(skb);
-	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) &&
+	    h->type != ICMP_EXT_ECHOREPLY)
 		return ICMP_EP_RX_FILTERED;
 
 	rx->dif = inet_iif(skb);

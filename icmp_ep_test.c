@@ -942,6 +942,37 @@ static void parse_v4_echo_reply(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * icmp_rcv() hands an extended echo reply to ping_rcv() before its
+ * broadcast and multicast filter, which a plain echo reply still meets.
+ */
+static void parse_v4_broadcast_replies(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMP_EXT_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct rtable *rt;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	rt = ip_route_output(&init_net, htonl(0x7fffffff), 0, 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rt));
+	KUNIT_ASSERT_TRUE(test, rt->rt_flags & RTCF_BROADCAST);
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	dst_hold(&rt->dst);
+	skb_dst_set(skb, &rt->dst);
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MATCH);
+	kfree_skb(skb);
+
+	echo.type = ICMP_ECHOREPLY;
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb_dst_set(skb, &rt->dst);
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_FILTERED);
+	kfree_skb(skb);
+}
+
 static void parse_v4_ignores_requests_and_udp(struct kunit *test)
 {
 	struct test_echo echo = { .type = ICMP_ECHO, .id = htons(1) };
@@ -1498,6 +1529,7 @@ static void deliver_v6_too_big_updates_pmtu_first(struct kunit *test)
 static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(parse_v4_echo_reply),
 	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
+	KUNIT_CASE(parse_v4_broadcast_replies),
 	KUNIT_CASE(parse_v4_truncated_header),
 	KUNIT_CASE(parse_v4_unreachable),
 	KUNIT_CASE(parse_v4_frag_needed_carries_mtu),
