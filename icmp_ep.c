@@ -436,8 +436,14 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	if (!ident) {
 		err = icmp_ep_ident_pick(&t->idents,
 					 get_random_u32_below(ICMP_EP_NR_IDENTS));
-		if (err < 0)
+		/*
+		 * All taken: EADDRINUSE, as ping_bind() says; an autobind
+		 * turns any failure into EAGAIN, as inet_autobind() does.
+		 */
+		if (err < 0) {
+			err = -EADDRINUSE;
 			goto out;
+		}
 		ident = err;
 	} else if (!icmp_ep_ident_shareable(t, sk, ident, &node->uid)) {
 		err = -EADDRINUSE;
