@@ -2087,6 +2087,25 @@ out:
 }
 
 /*
+ * As nf_checksum(), but a CHECKSUM_COMPLETE skb that it validates stays so
+ * (it marks it CHECKSUM_UNNECESSARY, skb->csum untouched): icmp_rcv() and
+ * our copy's IP_CHECKSUM control message must see it as it came.
+ */
+static bool icmp_ep_checksum_bad(struct sk_buff *skb,
+				 const struct nf_hook_state *state,
+				 int offset, u8 protocol)
+{
+	u8 summed = skb->ip_summed;
+
+	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + offset,
+			protocol, state->pf))
+		return true;
+	if (summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_COMPLETE;
+	return false;
+}
+
+/*
  * Every packet is accepted: the original goes on to icmp_rcv() or
  * icmpv6_rcv(), which count it and hand it to the built-in ping table,
  * where it finds no socket of ours.  Our socket gets a clone.
@@ -2119,8 +2138,7 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	}
 
 	/* A bad checksum is left for icmp_rcv() to count. */
-	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + rx.offset,
-			sk->sk_protocol, state->pf))
+	if (icmp_ep_checksum_bad(skb, state, rx.offset, sk->sk_protocol))
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
 	else
 		icmp_ep_count(t, rx.error ?

@@ -1348,6 +1348,29 @@ static void deliver_v4_error_queue_full_sets_sk_err(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * A reply that arrived CHECKSUM_COMPLETE stays so, for icmp_rcv() and for
+ * the IP_CHECKSUM control message of our copy, as without the module.
+ */
+static void deliver_v4_reply_keeps_checksum_complete(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, false);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb, *queued;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb->ip_summed = CHECKSUM_COMPLETE;
+	skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_COMPLETE);
+	kfree_skb(skb);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_TRUE(test, queued->ip_summed == CHECKSUM_COMPLETE);
+	sock_release(sock);
+}
+
 static void deliver_soft_error_without_recverr(struct kunit *test)
 {
 	struct socket *sock = test_recverr_socket(test, AF_INET, false);
@@ -1547,6 +1570,7 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_v4_reply_queued),
 	KUNIT_CASE(deliver_v4_reply_clears_delivery_time),
 	KUNIT_CASE(deliver_v4_error_queue_full_sets_sk_err),
+	KUNIT_CASE(deliver_v4_reply_keeps_checksum_complete),
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_v6_error_to_queue),
 	KUNIT_CASE(deliver_v4_paged_frag_needed),
