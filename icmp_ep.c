@@ -18,6 +18,7 @@
 #include <kunit/visibility.h>
 #include <linux/bpf-cgroup.h>
 #include <linux/errqueue.h>
+#include <linux/highmem.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
@@ -110,6 +111,8 @@ struct icmp_ep_af {
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
+	void (*get_bind_addr)(const struct sock *sk,
+			      struct sockaddr_storage *ss);
 	bool (*bind_addr_is_any)(const struct sock *sk);
 	int (*connect)(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 	bool (*peer_is_group)(struct sock *sk);
@@ -450,8 +453,14 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	if (!ident) {
 		err = icmp_ep_ident_pick(&t->idents,
 					 get_random_u32_below(ICMP_EP_NR_IDENTS));
-		if (err < 0)
+		/*
+		 * All taken: EADDRINUSE, as ping_bind() says; an autobind
+		 * turns any failure into EAGAIN, as inet_autobind() does.
+		 */
+		if (err < 0) {
+			err = -EADDRINUSE;
 			goto out;
+		}
 		ident = err;
 	} else if (!icmp_ep_ident_shareable(t, sk, ident, &node->uid)) {
 		err = -EADDRINUSE;
@@ -685,6 +694,7 @@ static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	const struct icmp_ep_af *af = icmp_ep_af(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct sockaddr_storage old_addr;
 	int old_dev_if, bound_dev_if;
 	u16 ident;
 	int err;
@@ -703,13 +713,18 @@ static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	/* sin_port and sin6_port sit at the same offset. */
 	ident = ntohs(((struct sockaddr_in *)uaddr)->sin_port);
 
-	/* Address and device first: the receive path may match us at once. */
+	/*
+	 * Address and device first: the receive path may match us at once.
+	 * A failure puts back the address that a disconnect may have kept,
+	 * which ping_bind() leaves alone.
+	 */
+	af->get_bind_addr(sk, &old_addr);
 	sk->sk_bound_dev_if = bound_dev_if;
 	af->set_bind_addr(sk, uaddr);
 	err = icmp_ep_get_port(sk, ident);
 	if (err) {
 		sk->sk_bound_dev_if = old_dev_if;
-		inet_reset_saddr(sk);
+		af->set_bind_addr(sk, (struct sockaddr *)&old_addr);
 		goto out;
 	}
 
@@ -956,6 +971,15 @@ static void icmp_ep_v4_set_bind_addr(struct sock *sk,
 	WRITE_ONCE(inet->inet_rcv_saddr, addr->sin_addr.s_addr);
 }
 
+static void icmp_ep_v4_get_bind_addr(const struct sock *sk,
+				     struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = inet_sk(sk)->inet_rcv_saddr;
+}
+
 static bool icmp_ep_v4_bind_addr_is_any(const struct sock *sk)
 {
 	return !inet_sk(sk)->inet_rcv_saddr;
@@ -1171,8 +1195,67 @@ static u8 icmp_ep_v4_ttl(const struct inet_sock *inet,
 }
 
 /*
- * ip_append_data() is not exported, so build the datagram here: one linear
- * skb, fragmented if need be by ip_output() like any local datagram.
+ * Allocate an skb for @hlen bytes of headers and @plen bytes of payload,
+ * after @reserve bytes of link-layer room.  As __ip_append_data() does, a
+ * payload too big for a small linear area goes into page fragments, so
+ * that a 64 KiB echo needs no order-5 allocation.
+ */
+static struct sk_buff *icmp_ep_alloc_skb(struct sock *sk, unsigned int reserve,
+					 unsigned int hlen, unsigned int plen,
+					 unsigned int tailroom, int flags,
+					 int *err)
+{
+	unsigned int linear = reserve + hlen + plen + tailroom;
+	unsigned int paged = 0;
+	struct sk_buff *skb;
+
+	if (linear > SKB_MAX_ALLOC) {
+		paged = plen;
+		linear -= plen;
+	}
+	skb = sock_alloc_send_pskb(sk, linear, paged, flags & MSG_DONTWAIT,
+				   err, 0);
+	if (skb)
+		skb_reserve(skb, reserve);
+	return skb;
+}
+
+/*
+ * Copy the payload, @plen bytes, after the headers already put: into the
+ * linear area, or into the page fragments that icmp_ep_alloc_skb() gave.
+ * Either way in one pass with the checksum.
+ */
+static int icmp_ep_put_payload(struct icmp_ep_tx *tx, struct sk_buff *skb,
+			       unsigned int plen)
+{
+	unsigned int off = 0, size;
+	skb_frag_t *frag;
+	int i, err;
+	u8 *vaddr;
+
+	if (!skb_shinfo(skb)->nr_frags)
+		return icmp_ep_getfrag(tx, skb_put(skb, plen), 0, plen, 0, skb);
+
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		frag = &skb_shinfo(skb)->frags[i];
+		size = skb_frag_size(frag);
+		/* Order-0 pages: one mapping covers the fragment. */
+		vaddr = kmap_local_page(skb_frag_page(frag));
+		err = icmp_ep_getfrag(tx, vaddr + skb_frag_off(frag), off, size,
+				      0, skb);
+		kunmap_local(vaddr);
+		if (err)
+			return err;
+		off += size;
+	}
+	skb->data_len = off;
+	skb->len += off;
+	return 0;
+}
+
+/*
+ * ip_append_data() is not exported, so build the datagram here: one skb,
+ * fragmented if need be by ip_output() like any local datagram.
  */
 static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 			   struct icmp_ep_tx *tx)
@@ -1210,19 +1293,21 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 
 	hh_len = LL_RESERVED_SPACE(rt->dst.dev);
-	skb = sock_alloc_send_skb(sk, hh_len + sizeof(*iph) + len +
-				  rt->dst.dev->needed_tailroom,
-				  msg->msg_flags & MSG_DONTWAIT, &err);
+	skb = icmp_ep_alloc_skb(sk, hh_len, sizeof(*iph) + sizeof(*icmph),
+				len - sizeof(*icmph),
+				rt->dst.dev->needed_tailroom, msg->msg_flags,
+				&err);
 	if (!skb)
 		goto out;
+	/* As __ip_append_data(): iputils sets it after every reply. */
+	if (msg->msg_flags & MSG_CONFIRM)
+		skb_set_dst_pending_confirm(skb, 1);
 
-	skb_reserve(skb, hh_len);
 	skb_reset_network_header(skb);
 	iph = skb_put(skb, sizeof(*iph));
 	skb_set_transport_header(skb, sizeof(*iph));
 	icmph = skb_put(skb, sizeof(*icmph));
-	err = icmp_ep_getfrag(tx, skb_put(skb, len - sizeof(*icmph)), 0,
-			      len - sizeof(*icmph), 0, skb);
+	err = icmp_ep_put_payload(tx, skb, len - sizeof(*icmph));
 	if (err) {
 		kfree_skb(skb);
 		goto out;
@@ -1322,14 +1407,16 @@ icmp_ep_v4_rx_parse_error(const struct sk_buff *skb, const struct icmphdr *h,
 			return ICMP_EP_RX_FILTERED;
 		if (h->code != ICMP_FRAG_NEEDED)
 			break;
+		/* As icmp_unreach(), which takes values above 3 as 1. */
 		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
 		case 0:
 			rx->info = ntohs(h->un.frag.mtu);
 			break;
-		case 1:
-			break;
-		default:	/* ICMP has no strict tag validation */
+		case 2:
+		case 3:		/* ICMP has no strict tag validation */
 			return ICMP_EP_RX_FILTERED;
+		default:
+			break;
 		}
 		break;
 	case ICMP_PARAMETERPROB:
@@ -1392,9 +1479,13 @@ static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 		return ICMP_EP_RX_IGNORE;
 	}
 
-	/* icmp_rcv() refuses replies and errors sent to broadcast/multicast. */
+	/*
+	 * icmp_rcv() refuses replies and errors sent to broadcast/multicast,
+	 * but hands extended echo replies to ping_rcv() before it looks.
+	 */
 	rt = skb_rtable(skb);
-	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+	if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) &&
+	    h->type != ICMP_EXT_ECHOREPLY)
 		return ICMP_EP_RX_FILTERED;
 
 	rx->dif = inet_iif(skb);
@@ -1506,6 +1597,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.addr_len = sizeof_field(struct iphdr, saddr),
 	.check_bind = icmp_ep_v4_check_bind,
 	.set_bind_addr = icmp_ep_v4_set_bind_addr,
+	.get_bind_addr = icmp_ep_v4_get_bind_addr,
 	.bind_addr_is_any = icmp_ep_v4_bind_addr_is_any,
 	.connect = icmp_ep_v4_connect,
 	.peer_is_group = icmp_ep_v4_peer_is_group,
@@ -1574,6 +1666,15 @@ static void icmp_ep_v6_set_bind_addr(struct sock *sk,
 	sk->sk_v6_rcv_saddr = addr->sin6_addr;
 	inet6_sk(sk)->saddr = addr->sin6_addr;
 	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+}
+
+static void icmp_ep_v6_get_bind_addr(const struct sock *sk,
+				     struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = sk->sk_v6_rcv_saddr;
 }
 
 static bool icmp_ep_v6_bind_addr_is_any(const struct sock *sk)
@@ -1952,13 +2053,14 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 		rx->error = false;
 		rx->ident = ntohs(h->icmp6_identifier);
 		return ICMP_EP_RX_MATCH;
-	case ICMPV6_DEST_UNREACH:
-	case ICMPV6_PKT_TOOBIG:
-	case ICMPV6_TIME_EXCEED:
-	case ICMPV6_PARAMPROB:
-		break;
 	default:
-		return ICMP_EP_RX_IGNORE;
+		/*
+		 * icmpv6_rcv() passes the four errors it knows, and any
+		 * error type it does not (0, 5-127), to icmpv6_notify().
+		 */
+		if (h->icmp6_type & ICMPV6_INFOMSG_MASK)
+			return ICMP_EP_RX_IGNORE;
+		break;
 	}
 
 	rx->error = true;
@@ -2004,10 +2106,20 @@ static bool icmp_ep_v6_rx_peer_match(const struct sock *sk,
 	return true;
 }
 
-/* The route's PMTU was updated by icmpv6_err(), which sees the original. */
+/*
+ * As icmpv6_err(), whose ip6_update_pmtu() runs before ping_err() wakes the
+ * socket, so that a reader woken by the error already sees the new PMTU.
+ * icmpv6_err() repeats the update when the original gets there, to no
+ * effect.  @skb->data is the quoted IPv6 header.
+ */
 static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx, int *err)
 {
+	struct net *net = dev_net(skb->dev);
+
+	if (rx->type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, htonl(rx->info), skb->dev->ifindex,
+				0, sock_net_uid(net, NULL));
 	return icmpv6_err_convert(rx->type, rx->code, err);
 }
 
@@ -2104,6 +2216,7 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.addr_len = sizeof_field(struct ipv6hdr, saddr),
 	.check_bind = icmp_ep_v6_check_bind,
 	.set_bind_addr = icmp_ep_v6_set_bind_addr,
+	.get_bind_addr = icmp_ep_v6_get_bind_addr,
 	.bind_addr_is_any = icmp_ep_v6_bind_addr_is_any,
 	.connect = icmp_ep_v6_connect,
 	.peer_is_group = icmp_ep_v6_peer_is_group,
@@ -2130,6 +2243,9 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
  * A clone for the socket, with the control block that the kernel's own
  * path would have filled in by the time it reached icmp_rcv() or
  * icmpv6_rcv(): at LOCAL_IN, IPv6 has not processed its extension headers.
+ * ip_local_deliver_finish() and ip6_input_finish() clear a mono delivery
+ * time only after the hook, so clear it here, lest a forwarding path's EDT
+ * reach SO_TIMESTAMP.
  */
 static struct sk_buff *icmp_ep_rx_clone(const struct icmp_ep_af *af,
 					struct sk_buff *skb,
@@ -2137,7 +2253,10 @@ static struct sk_buff *icmp_ep_rx_clone(const struct icmp_ep_af *af,
 {
 	struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
 
-	if (clone && af->rx_fill_cb)
+	if (!clone)
+		return NULL;
+	skb_clear_delivery_time(clone);
+	if (af->rx_fill_cb)
 		af->rx_fill_cb(clone, rx);
 	return clone;
 }
@@ -2165,6 +2284,28 @@ static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
 	return ICMP_EP_STAT_REPLIES_DELIVERED;
 }
 
+/* Queue @clone, its data at the quote, as an entry for @err; 0 if queued. */
+static int icmp_ep_queue_error(struct sock *sk, const struct icmp_ep_af *af,
+			       struct sk_buff *clone,
+			       const struct icmp_ep_rx *rx, int err)
+{
+	struct sock_exterr_skb *serr;
+
+	if (!pskb_pull(clone, rx->quote - rx->inner))
+		return -ENOMEM;
+	serr = SKB_EXT_ERR(clone);
+	memset(&serr->ee, 0, sizeof(serr->ee));
+	serr->ee.ee_errno = err;
+	serr->ee.ee_type = rx->type;
+	serr->ee.ee_code = rx->code;
+	serr->ee.ee_info = rx->info;
+	serr->port = 0;
+	serr->opt_stats = 0;
+	af->fill_error(sk, clone, rx, serr);
+	skb_reset_transport_header(clone);
+	return sock_queue_err_skb(sk, clone);
+}
+
 /*
  * As ping_err(): the error becomes an error-queue entry with IP_RECVERR or
  * IPV6_RECVERR, and sk_err in any case, unless the socket asked for neither
@@ -2176,7 +2317,6 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 					   const struct icmp_ep_rx *rx)
 {
 	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
-	struct sock_exterr_skb *serr;
 	struct sk_buff *clone;
 	int err, harderr;
 
@@ -2184,8 +2324,14 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 	if (!clone)
 		return stat;
 	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
-	/* The kernel's PMTU and redirect helpers read the quoted header. */
-	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner))
+	/*
+	 * The kernel's PMTU and redirect helpers read the quoted header at
+	 * skb->data, and the error queue the quoted echo: as
+	 * icmp_socket_deliver(), make the whole quote linear first, wherever
+	 * GRO, header split or reassembly left it.
+	 */
+	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner) ||
+	    !pskb_may_pull(clone, rx->quote - rx->inner + ICMP_EP_ECHO_HDR_LEN))
 		goto out;
 
 	stat = ICMP_EP_STAT_ERRORS_DELIVERED;
@@ -2194,23 +2340,11 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 		goto out;
 
 	if (af->recverr(sk)) {
-		stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
-		if (!pskb_pull(clone, rx->quote - rx->inner))
-			goto out;
-		serr = SKB_EXT_ERR(clone);
-		memset(&serr->ee, 0, sizeof(serr->ee));
-		serr->ee.ee_errno = err;
-		serr->ee.ee_type = rx->type;
-		serr->ee.ee_code = rx->code;
-		serr->ee.ee_info = rx->info;
-		serr->port = 0;
-		serr->opt_stats = 0;
-		af->fill_error(sk, clone, rx, serr);
-		skb_reset_transport_header(clone);
-		if (sock_queue_err_skb(sk, clone))
-			goto out;
-		clone = NULL;
-		stat = ICMP_EP_STAT_ERRORS_DELIVERED;
+		/* As ip_icmp_error(): a full queue loses the entry only. */
+		if (icmp_ep_queue_error(sk, af, clone, rx, err))
+			stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
+		else
+			clone = NULL;
 	} else if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
 		goto out;
 	}
@@ -2302,6 +2436,25 @@ static unsigned int icmp_ep_rx_classify(const struct icmp_ep_af *af,
 }
 
 /*
+ * As nf_checksum(), but a CHECKSUM_COMPLETE skb that it validates stays so
+ * (it marks it CHECKSUM_UNNECESSARY, skb->csum untouched): icmp_rcv() and
+ * our copy's IP_CHECKSUM control message must see it as it came.
+ */
+static bool icmp_ep_checksum_bad(struct sk_buff *skb,
+				 const struct nf_hook_state *state,
+				 int offset, u8 protocol)
+{
+	u8 summed = skb->ip_summed;
+
+	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + offset,
+			protocol, state->pf))
+		return true;
+	if (summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_COMPLETE;
+	return false;
+}
+
+/*
  * Every whole packet is accepted: the original goes on to icmp_rcv() or
  * icmpv6_rcv(), which count it and hand it to the built-in ping table,
  * where it finds no socket of ours.  Our socket gets a clone.
@@ -2344,8 +2497,7 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	}
 
 	/* A bad checksum is left for icmp_rcv() to count. */
-	if (nf_checksum(skb, state->hook, skb_network_offset(skb) + rx.offset,
-			sk->sk_protocol, state->pf))
+	if (icmp_ep_checksum_bad(skb, state, rx.offset, sk->sk_protocol))
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
 	else
 		icmp_ep_count(t, rx.error ?

@@ -130,7 +130,28 @@ static int fn##_compat(struct sock *sk, int cmd, unsigned long arg)	\
 #define proto_set_ipv6_pinfo_offset(prot, type, member)			\
 	BUILD_BUG_ON(offsetofend(type, member) != sizeof(type))
 
+/* 6.12 routes by an explicit scope; 6.1's flow has RT_SCOPE_UNIVERSE. */
+#define ip_route_output(net, daddr, saddr, tos, oif, scope)		\
+	ip_route_output(net, daddr, saddr, tos, oif)
+
+/*
+ * 6.12 says which clock skb->tstamp is on in skb->tstamp_type; 6.1 has
+ * only mono_delivery_time, and takes a bool where 6.12 takes the type.
+ */
+#define SKB_CLOCK_MONOTONIC	true
+static inline bool icmp_ep_skb_tstamp_mono(const struct sk_buff *skb)
+{
+	return skb->mono_delivery_time;
+}
+
 #else /* 6.12 */
+
+#include <linux/skbuff.h>
+
+static inline bool icmp_ep_skb_tstamp_mono(const struct sk_buff *skb)
+{
+	return skb->tstamp_type == SKB_CLOCK_MONOTONIC;
+}
 
 /*
  * No 6.12 spelling of these two compiles on 6.1, hence helpers of our own.

@@ -16,11 +16,14 @@
 #include <linux/in6.h>
 #include <linux/net.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -645,6 +648,116 @@ static void socket_getpeername_when_connected(struct kunit *test)
 	sock_release(sock);
 }
 
+/* The largest echo IPv4 carries, header included: 65535 - 20. */
+#define TEST_MAX_V4_ECHO	65515
+
+/* The last echo request seen on LOCAL_OUT while a test hook is in. */
+static unsigned int test_out_len, test_out_headlen;
+static bool test_out_confirm;
+
+static unsigned int test_record_out(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct icmphdr *h;
+	struct icmphdr buf;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
+		return NF_ACCEPT;
+	h = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(buf), &buf);
+	if (h && h->type == ICMP_ECHO) {
+		test_out_len = skb->len;
+		test_out_headlen = skb_headlen(skb);
+		test_out_confirm = skb_get_dst_pending_confirm(skb);
+	}
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops test_out_ops = {
+	.hook = test_record_out,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_LOCAL_OUT,
+	.priority = NF_IP_PRI_FIRST,
+};
+
+/*
+ * The largest IPv4 echo goes out with its payload in page fragments, as
+ * __ip_append_data() builds it, not in one order-5 linear buffer that a
+ * fragmented host may not have; and its reply comes back byte for byte.
+ */
+static void socket_v4_max_echo_paged(struct kunit *test)
+{
+	struct socket *sock = test_socket(test, AF_INET);
+	const unsigned int max_linear = SKB_MAX_ALLOC;
+	const size_t len = TEST_MAX_V4_ECHO;
+	struct kvec iov = { .iov_len = len };
+	struct msghdr msg = {};
+	union test_addr to;
+	struct icmphdr *h;
+	u8 *out, *in;
+	size_t i;
+	int ret;
+
+	out = kunit_kzalloc(test, len, GFP_KERNEL);
+	in = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	h = (struct icmphdr *)out;
+	h->type = ICMP_ECHO;
+	h->un.echo.sequence = htons(9);
+	for (i = sizeof(*h); i < len; i++)
+		out[i] = i * 7 + (i >> 8);
+
+	KUNIT_ASSERT_EQ(test, nf_register_net_hook(&init_net, &test_out_ops),
+			0);
+	test_out_len = 0;
+	msg.msg_name = &to;
+	msg.msg_namelen = test_addr_loopback(AF_INET, &to, 0);
+	iov.iov_base = out;
+	ret = kernel_sendmsg(sock, &msg, &iov, 1, len);
+	nf_unregister_net_hook(&init_net, &test_out_ops);
+	KUNIT_ASSERT_EQ(test, ret, (int)len);
+	KUNIT_EXPECT_EQ(test, test_out_len, sizeof(struct iphdr) + len);
+	KUNIT_EXPECT_LT(test, test_out_headlen, max_linear);
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = in;
+	ret = kernel_recvmsg(sock, &msg, &iov, 1, len, 0);
+	KUNIT_ASSERT_EQ(test, ret, (int)len);
+	h = (struct icmphdr *)in;
+	KUNIT_EXPECT_EQ(test, h->type, ICMP_ECHOREPLY);
+	KUNIT_EXPECT_EQ(test, ntohs(h->un.echo.sequence), 9);
+	KUNIT_EXPECT_EQ(test, memcmp(in + sizeof(*h), out + sizeof(*h),
+				     len - sizeof(*h)), 0);
+	sock_release(sock);
+}
+
+/*
+ * MSG_CONFIRM on an echo confirms the neighbour, as __ip_append_data()
+ * marks the skb: iputils sets it on every probe after a reply.
+ */
+static void socket_v4_msg_confirm(struct kunit *test)
+{
+	struct socket *sock = test_socket(test, AF_INET);
+	struct icmphdr h = { .type = ICMP_ECHO };
+	struct kvec iov = { .iov_base = &h, .iov_len = sizeof(h) };
+	struct msghdr msg = { .msg_flags = MSG_CONFIRM };
+	union test_addr to;
+	int ret;
+
+	msg.msg_name = &to;
+	msg.msg_namelen = test_addr_loopback(AF_INET, &to, 0);
+	KUNIT_ASSERT_EQ(test, nf_register_net_hook(&init_net, &test_out_ops),
+			0);
+	test_out_len = 0;
+	test_out_confirm = false;
+	ret = kernel_sendmsg(sock, &msg, &iov, 1, sizeof(h));
+	nf_unregister_net_hook(&init_net, &test_out_ops);
+	KUNIT_EXPECT_EQ(test, ret, (int)sizeof(h));
+	KUNIT_EXPECT_EQ(test, test_out_len, sizeof(struct iphdr) + sizeof(h));
+	KUNIT_EXPECT_TRUE(test, test_out_confirm);
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_socket_cases[] = {
 	KUNIT_CASE(socket_v4_is_ours),
 	KUNIT_CASE(socket_v6_is_ours),
@@ -664,6 +777,8 @@ static struct kunit_case icmp_ep_socket_cases[] = {
 	KUNIT_CASE(socket_disconnect_keeps_bound_ident),
 	KUNIT_CASE(socket_connected_send_without_address),
 	KUNIT_CASE(socket_getpeername_when_connected),
+	KUNIT_CASE(socket_v4_max_echo_paged),
+	KUNIT_CASE(socket_v4_msg_confirm),
 	{}
 };
 
@@ -826,6 +941,38 @@ static void parse_v4_echo_reply(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rx.offset, sizeof(struct iphdr));
 	/* A reply is about its source. */
 	KUNIT_EXPECT_TRUE(test, rx.peer.v4 == htonl(0x0a010101));
+	kfree_skb(skb);
+}
+
+/*
+ * icmp_rcv() hands an extended echo reply to ping_rcv() before its
+ * broadcast and multicast filter, which a plain echo reply still meets.
+ */
+static void parse_v4_broadcast_replies(struct kunit *test)
+{
+	struct test_echo echo = { .type = ICMP_EXT_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct rtable *rt;
+	struct sk_buff *skb;
+	struct icmp_ep_rx rx;
+
+	rt = ip_route_output(&init_net, htonl(0x7fffffff), 0, 0, 0,
+			     RT_SCOPE_UNIVERSE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rt));
+	KUNIT_ASSERT_TRUE(test, rt->rt_flags & RTCF_BROADCAST);
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	dst_hold(&rt->dst);
+	skb_dst_set(skb, &rt->dst);
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_MATCH);
+	kfree_skb(skb);
+
+	echo.type = ICMP_ECHOREPLY;
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb_dst_set(skb, &rt->dst);
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
+			ICMP_EP_RX_FILTERED);
 	kfree_skb(skb);
 }
 
@@ -1221,6 +1368,72 @@ static void deliver_v4_reply_queued(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * A mono delivery time left by a forwarding path is no receive timestamp:
+ * ip_local_deliver_finish() clears it before ping_rcv() sees the skb.
+ */
+static void deliver_v4_reply_clears_delivery_time(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, false);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb, *queued;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb_set_delivery_time(skb, ktime_set(1, 0), SKB_CLOCK_MONOTONIC);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_FALSE(test, icmp_ep_skb_tstamp_mono(queued));
+	KUNIT_EXPECT_NE(test, queued->tstamp, ktime_set(1, 0));
+	sock_release(sock);
+}
+
+/*
+ * With the error queue full, ping_err() still sets sk_err and reports it:
+ * ip_icmp_error() drops only the queue entry.
+ */
+static void deliver_v4_error_queue_full_sets_sk_err(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	struct test_v4_error e;
+	struct sk_buff *skb;
+
+	WRITE_ONCE(sock->sk->sk_rcvbuf, 1);
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, ICMP_ECHO,
+			   TEST_IDENT);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), EHOSTUNREACH);
+	sock_release(sock);
+}
+
+/*
+ * A reply that arrived CHECKSUM_COMPLETE stays so, for icmp_rcv() and for
+ * the IP_CHECKSUM control message of our copy, as without the module.
+ */
+static void deliver_v4_reply_keeps_checksum_complete(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, false);
+	struct test_echo echo = { .type = ICMP_ECHOREPLY,
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb, *queued;
+
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb->ip_summed = CHECKSUM_COMPLETE;
+	skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_COMPLETE);
+	kfree_skb(skb);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_TRUE(test, queued->ip_summed == CHECKSUM_COMPLETE);
+	sock_release(sock);
+}
+
 static void deliver_soft_error_without_recverr(struct kunit *test)
 {
 	struct socket *sock = test_recverr_socket(test, AF_INET, false);
@@ -1308,9 +1521,146 @@ static void deliver_connected_hears_only_peer(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * Rebuild @lin with all but the first @keep bytes of its ICMP message in a
+ * page fragment, as GRO, a header-split driver or a TAP with a small
+ * hdr_len leaves it.  The linear area's tailroom is filled with 0xff, so
+ * that whoever reads past skb->tail sees bytes that cannot pass for the
+ * quote.
+ */
+static struct sk_buff *test_paged(struct kunit *test, struct sk_buff *lin,
+				  unsigned int keep)
+{
+	unsigned int head = skb_transport_offset(lin) + keep;
+	struct sk_buff *skb;
+	struct page *page;
+
+	KUNIT_ASSERT_LT(test, head, lin->len);
+	skb = alloc_skb(LL_MAX_HEADER + lin->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(skb->head, 0xff, skb_end_offset(skb));
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	skb_put_data(skb, lin->data, head);
+	skb_set_transport_header(skb, skb_transport_offset(lin));
+	memcpy(page_address(page), lin->data + head, lin->len - head);
+	skb_add_rx_frag(skb, 0, page, 0, lin->len - head, PAGE_SIZE);
+	skb->dev = lin->dev;
+	skb->protocol = lin->protocol;
+	kfree_skb(lin);
+	return skb;
+}
+
+static u32 test_v4_route_mtu(struct kunit *test, __be32 daddr)
+{
+	struct rtable *rt = ip_route_output(&init_net, daddr, 0, 0, 0,
+					     RT_SCOPE_UNIVERSE);
+	u32 mtu;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rt));
+	mtu = dst_mtu(&rt->dst);
+	ip_rt_put(rt);
+	return mtu;
+}
+
+/*
+ * A frag-needed whose quote lies in a page fragment: the PMTU exception
+ * must land on the quoted destination, as icmp_socket_deliver() makes the
+ * quote linear before ping_err() hands it to ipv4_sk_update_pmtu().
+ */
+static void deliver_v4_paged_frag_needed(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET, true);
+	const __be32 dst = htonl(0x7f000909);	/* 127.0.9.9 */
+	const struct test_echo *echo;
+	struct sock_exterr_skb *serr;
+	struct test_echo echo_buf;
+	struct test_v4_error e;
+	struct sk_buff *skb, *err;
+
+	KUNIT_ASSERT_NE(test, test_v4_route_mtu(test, dst), 1000U);
+	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_ECHO,
+			   TEST_IDENT);
+	e.icmp.un.frag.mtu = htons(1000);
+	e.inner.daddr = dst;
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_paged(test, skb, sizeof(e.icmp));
+	KUNIT_ASSERT_EQ(test, skb_headlen(skb),
+			sizeof(struct iphdr) + sizeof(e.icmp));
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	kfree_skb(skb);
+
+	KUNIT_EXPECT_EQ(test, test_v4_route_mtu(test, dst), 1000U);
+	err = skb_peek(&sock->sk->sk_error_queue);
+	KUNIT_ASSERT_NOT_NULL(test, err);
+	serr = SKB_EXT_ERR(err);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_errno, (u32)EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, serr->ee.ee_info, 1000U);
+	KUNIT_EXPECT_EQ(test, ntohl(*(__be32 *)(skb_network_header(err) +
+						serr->addr_offset)), ntohl(dst));
+	KUNIT_EXPECT_EQ(test, err->len, sizeof(e.echo));
+	echo = skb_header_pointer(err, 0, sizeof(echo_buf), &echo_buf);
+	KUNIT_ASSERT_NOT_NULL(test, echo);
+	KUNIT_EXPECT_EQ(test, echo->type, ICMP_ECHO);
+	KUNIT_EXPECT_EQ(test, ntohs(echo->id), TEST_IDENT);
+	sock_release(sock);
+}
+
+static u32 test_v6_route_mtu(const struct in6_addr *daddr)
+{
+	struct flowi6 fl6 = { .daddr = *daddr };
+	struct dst_entry *dst = ip6_route_output(&init_net, NULL, &fl6);
+	u32 mtu = dst->error ? 0 : dst_mtu(dst);
+
+	dst_release(dst);
+	return mtu;
+}
+
+/* What a reader woken by the error queue would see of the route. */
+static u32 test_mtu_at_wake;
+
+static void test_record_mtu(struct sock *sk)
+{
+	test_mtu_at_wake = test_v6_route_mtu(&in6addr_loopback);
+}
+
+/*
+ * A Packet Too Big must have updated the route's PMTU by the time it wakes
+ * the socket, as icmpv6_err() calls ip6_update_pmtu() before ping_err().
+ * The quote's destination is ::1, the only one routed in the test VM; the
+ * exception lasts net.ipv6.route.mtu_expires, so this case runs last.
+ */
+static void deliver_v6_too_big_updates_pmtu_first(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET6, true);
+	void (*report)(struct sock *sk) = sock->sk->sk_error_report;
+	struct test_v6_error e;
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_GT(test, test_v6_route_mtu(&in6addr_loopback),
+			IPV6_MIN_MTU);
+	test_v6_error_init(&e, ICMPV6_PKT_TOOBIG, 0, ICMPV6_ECHO_REQUEST,
+			   TEST_IDENT);
+	e.icmp.icmp6_mtu = htonl(IPV6_MIN_MTU);
+	e.inner.daddr = in6addr_loopback;
+	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
+	test_mtu_at_wake = 0;
+	sock->sk->sk_error_report = test_record_mtu;
+	icmp_ep_rx_deliver(&init_net, AF_INET6, skb);
+	sock->sk->sk_error_report = report;
+	kfree_skb(skb);
+
+	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sock->sk->sk_error_queue));
+	KUNIT_EXPECT_EQ(test, test_mtu_at_wake, IPV6_MIN_MTU);
+	sock_release(sock);
+}
+
 static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(parse_v4_echo_reply),
 	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
+	KUNIT_CASE(parse_v4_broadcast_replies),
 	KUNIT_CASE(parse_v4_truncated_header),
 	KUNIT_CASE(parse_v4_unreachable),
 	KUNIT_CASE(parse_v4_frag_needed_carries_mtu),
@@ -1327,9 +1677,14 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_v4_bad_checksum_dropped),
 	KUNIT_CASE(deliver_v4_other_ident_ignored),
 	KUNIT_CASE(deliver_v4_reply_queued),
+	KUNIT_CASE(deliver_v4_reply_clears_delivery_time),
+	KUNIT_CASE(deliver_v4_error_queue_full_sets_sk_err),
+	KUNIT_CASE(deliver_v4_reply_keeps_checksum_complete),
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_v6_error_to_queue),
 	KUNIT_CASE(deliver_connected_hears_only_peer),
+	KUNIT_CASE(deliver_v4_paged_frag_needed),
+	KUNIT_CASE(deliver_v6_too_big_updates_pmtu_first),
 	{}
 };
 

@@ -433,6 +433,29 @@ static void c_reuse_both(void)
 	say("b=%s", res(bind(b, &addr.sa, addr.len)));
 }
 
+/*
+ * A bind that fails on its ident leaves the address that a disconnect kept
+ * (bound address, ident 0), as ping_bind() sets the address only once the
+ * ident is taken.  The holder refuses to share, for the built-in's sake.
+ */
+static void c_bind_fail_keeps_addr(void)
+{
+	int fd = ping_socket(), holder = ping_socket();
+	struct addr a = loopback(0), held = loopback(3340);
+	struct addr any = addr_of(fam == AF_INET ? "0.0.0.0" : "::", 3340);
+	struct addr got = { .len = sizeof(got.ss) };
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+	setint(holder, SOL_SOCKET, SO_REUSEADDR, 0);
+	say("hold=%s", res(bind(holder, &held.sa, held.len)));
+	say("bind=%s", res(bind(fd, &a.sa, a.len)));
+	say("connect=%s", res(connect(fd, &a.sa, a.len)));
+	say("unspec=%s", res(connect(fd, &unspec, sizeof(unspec))));
+	say("rebind=%s", res(bind(fd, &any.sa, any.len)));
+	say("name=%s", getsockname(fd, &got.sa, &got.len) ? "error" :
+		       addr_str(&got.ss, got.len));
+}
+
 /* Deviation 1: an ident is exclusive unless both sockets ask to share. */
 static void dev_ident_exclusive(void)
 {
@@ -1387,6 +1410,7 @@ static const struct test tests[] = {
 	CASE("bind.after-connect", c_bind_after_connect),
 	CASE("bind.rebind-after-close", c_rebind_after_close),
 	CASE("bind.reuseaddr-both", c_reuse_both),
+	CASE("bind.fail-keeps-addr", c_bind_fail_keeps_addr),
 	CASE("dev.ident-exclusive", dev_ident_exclusive),
 	CASE("dev.ident-reuse-one-side", dev_ident_reuse_one_side),
 	ROOT_CASE("dev.ident-other-uid", dev_ident_other_uid),

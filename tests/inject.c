@@ -7,7 +7,8 @@
  *   inject KIND COUNT IDENT
  *   inject connected|unconnected KIND COUNT
  *
- * KIND is one of the cases below; IDENT is the ident of a live socket (the
+ * KIND is one of the cases below (v6-error-type-N: an ICMPv6 message of
+ * type N quoting an echo request); IDENT is the ident of a live socket (the
  * cases that need one use it).  Every packet is sent COUNT times.  Needs
  * root, for the packet socket.
  *
@@ -163,7 +164,9 @@ static unsigned short build(const char *kind, unsigned short id)
 {
 	unsigned char l4[66000], q[128], ext[64] = {};
 	static const unsigned char data[56] = { 0xa5 };
+	unsigned int type;
 	size_t n;
+	int end;
 
 	if (!strcmp(kind, "v4-truncated")) {
 		n = ipv4(pkt, IPPROTO_ICMP, "\0\0\0\0", 4, 0);
@@ -333,6 +336,11 @@ static unsigned short build(const char *kind, unsigned short id)
 	} else if (!strcmp(kind, "v6-error")) {
 		n = quote6(q, id);
 		n = ipv6(pkt, NULL, 0, 0, ICMP6_TIME_EXCEEDED, 0, 0, q, n, 0);
+	} else if (sscanf(kind, "v6-error-type-%u%n", &type, &end) == 1 &&
+		   !kind[end] && type < 256) {
+		/* 0 and 5-127 are errors the kernel does not know. */
+		n = quote6(q, id);
+		n = ipv6(pkt, NULL, 0, 0, type, 0, 0, q, n, 0);
 	} else {
 		return 0;
 	}

@@ -27,10 +27,12 @@
  *	max_idents_per_uid at 1, it fails if the close uncharged UID
  *	instead of the uid that bound.
  *
- *   stress listen IDENT SECONDS
+ *   stress listen IDENT SECONDS [recverr]
  *	Bind an IPv4 and an IPv6 socket to IDENT and read both for SECONDS,
  *	checking that every datagram delivered is a well-formed echo reply
  *	for IDENT with a correct checksum; print how many were and were not.
+ *	With recverr, turn on IP_RECVERR/IPV6_RECVERR too, drain the error
+ *	queues, and print how many entries of each kind they held.
  *
  *   stress fuzz CALLS SEED
  *	CALLS random syscalls on ping sockets with random lengths, flags,
@@ -41,8 +43,10 @@
  * churn needs root and is skipped without it.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/errqueue.h>
 #include <net/if.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
@@ -67,7 +71,11 @@
 
 typedef unsigned long long u64;
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #define POOL 64
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static atomic_int pool[POOL];
 static atomic_ulong ops;
@@ -489,13 +497,71 @@ static bool valid_reply(int family, const unsigned char *p, ssize_t len,
 /* Lock-free atomics are async-signal-safe. */
 static atomic_bool listen_done;
 
+/* Distinct error-queue entries, as text, and how often each was seen. */
+static struct {
+	char what[160];
+	unsigned long count;
+} errq_seen[16];
+
+static void errq_tally(const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errq_seen); i++) {
+		if (!errq_seen[i].count)
+			snprintf(errq_seen[i].what, sizeof(errq_seen[i].what),
+				 "%s", what);
+		if (!strcmp(errq_seen[i].what, what)) {
+			errq_seen[i].count++;
+			return;
+		}
+	}
+}
+
+/* Drain @fd's error queue into the tally; the offender by address only. */
+static void errq_drain(int fd, int family)
+{
+	char data[256], cbuf[512], what[160], addr[INET6_ADDRSTRLEN] = "-";
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf };
+	struct sock_extended_err *ee;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	for (;;) {
+		msg.msg_controllen = sizeof(cbuf);
+		n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+			if (c->cmsg_type != (family == AF_INET ? IP_RECVERR :
+							       IPV6_RECVERR))
+				continue;
+			ee = (void *)CMSG_DATA(c);
+			inet_ntop(family, family == AF_INET ?
+				  (void *)&((struct sockaddr_in *)
+					    SO_EE_OFFENDER(ee))->sin_addr :
+				  (void *)&((struct sockaddr_in6 *)
+					    SO_EE_OFFENDER(ee))->sin6_addr,
+				  addr, sizeof(addr));
+			snprintf(what, sizeof(what),
+				 "%s errqueue errno=%s origin=%u type=%u code=%u info=%u offender=%s len=%zd",
+				 family == AF_INET ? "ipv4" : "ipv6",
+				 strerrorname_np(ee->ee_errno), ee->ee_origin,
+				 ee->ee_type, ee->ee_code, ee->ee_info, addr, n);
+			errq_tally(what);
+		}
+	}
+}
+
 static void listen_stop(int sig)
 {
 	(void)sig;
 	atomic_store(&listen_done, true);
 }
 
-static int run_listen(unsigned short ident, int seconds)
+static int run_listen(unsigned short ident, int seconds, bool recverr)
 {
 	unsigned long good[2] = {}, bad[2] = {};
 	static unsigned char buf[70000];
@@ -508,9 +574,15 @@ static int run_listen(unsigned short ident, int seconds)
 		int family = i ? AF_INET6 : AF_INET;
 		socklen_t len = loopback(family, &ss, ident);
 
+		int one = 1;
+
 		p[i].fd = open_ping(family);
 		p[i].events = POLLIN;
-		if (p[i].fd < 0 || bind(p[i].fd, (void *)&ss, len)) {
+		if (p[i].fd < 0 || bind(p[i].fd, (void *)&ss, len) ||
+		    (recverr &&
+		     setsockopt(p[i].fd, family == AF_INET ? SOL_IP : SOL_IPV6,
+				family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
+				&one, sizeof(one)))) {
 			perror("stress: listen");
 			return 1;
 		}
@@ -524,6 +596,8 @@ static int run_listen(unsigned short ident, int seconds)
 		for (i = 0; i < 2; i++) {
 			ssize_t n;
 
+			if (p[i].revents & POLLERR)
+				errq_drain(p[i].fd, i ? AF_INET6 : AF_INET);
 			while ((n = recv(p[i].fd, buf, sizeof(buf),
 					 MSG_DONTWAIT)) >= 0) {
 				if (valid_reply(i ? AF_INET6 : AF_INET, buf, n,
@@ -534,8 +608,12 @@ static int run_listen(unsigned short ident, int seconds)
 			}
 		}
 	}
+	for (i = 0; i < 2; i++)
+		errq_drain(p[i].fd, i ? AF_INET6 : AF_INET);
 	printf("ipv4 delivered %lu invalid %lu\nipv6 delivered %lu invalid %lu\n",
 	       good[0], bad[0], good[1], bad[1]);
+	for (i = 0; i < (int)ARRAY_SIZE(errq_seen) && errq_seen[i].count; i++)
+		printf("%s x %lu\n", errq_seen[i].what, errq_seen[i].count);
 	return bad[0] || bad[1];
 }
 
@@ -629,8 +707,9 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "churn"))
 		return run_churn(atoi(argv[2]), atoi(argv[3]),
 			     strtoull(argv[4], NULL, 0));
-	if (argc == 4 && !strcmp(argv[1], "listen"))
-		return run_listen(atoi(argv[2]), atoi(argv[3]));
+	if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "recverr"))) &&
+	    !strcmp(argv[1], "listen"))
+		return run_listen(atoi(argv[2]), atoi(argv[3]), argc == 5);
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "hold"))
 		return run_hold(atoi(argv[2]), argc == 4 ? atoi(argv[3]) : 0);
 	if (argc == 4 && !strcmp(argv[1], "fuzz"))
@@ -642,6 +721,6 @@ int main(int argc, char **argv)
 		return run_chown(atoi(argv[2]));
 	fputs("usage: stress churn THREADS SECONDS SEED\n"
 	      "       stress hold COUNT [SHARED] | burst COUNT | chown UID\n"
-	      "       stress listen IDENT SECONDS | fuzz CALLS SEED\n", stderr);
+	      "       stress listen IDENT SECONDS [recverr] | fuzz CALLS SEED\n", stderr);
 	return 2;
 }

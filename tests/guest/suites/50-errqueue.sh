@@ -34,6 +34,7 @@ output-reject-v4|probe 1 send: EPERM|iptables -A OUTPUT -p icmp --icmp-type echo
 output-reject-v6|errno=ECONNREFUSED origin=3 type=1 code=4|ip6tables -A OUTPUT -p icmpv6 --icmpv6-type echo-request -j REJECT|-6 fd00:2::2
 input-drop-v4|probe 1 poll: in=0 err=0|iptables -A INPUT -p icmp --icmp-type echo-reply -j DROP|10.0.2.2
 input-drop-v6|probe 1 poll: in=0 err=0|ip6tables -A INPUT -p icmpv6 --icmpv6-type echo-reply -j DROP|-6 fd00:2::2
+no-pmtu-disc-4-v4|errno=EMSGSIZE origin=2 type=3 code=4 pad=0 info=0|-|-m do -s 1400 -p 2 10.0.2.4
 '
 
 # Conntrack's timeouts tick; idents are chosen at random.
@@ -53,6 +54,14 @@ run() {
 		# shellcheck disable=SC2086 # rule and args are argument lists
 		[ "$rule" = - ] || in_client /usr/sbin/$rule
 		# The local-EMSGSIZE cases need the PMTU learnt just before.
+		# icmp_unreach() takes ip_no_pmtu_disc values above 3 as 1:
+		# frag-needed goes through, without its MTU.  To 10.0.2.4,
+		# whose PMTU no earlier case has learnt (the router sends
+		# frag-needed before it resolves the neighbour).
+		no_pmtu=/proc/sys/net/ipv4/ip_no_pmtu_disc
+		case $name in
+		no-pmtu-disc-4-v4) in_client sh -c "echo 4 >$no_pmtu" ;;
+		esac
 		case $name in
 		local-emsgsize-v4) client_as_nobody /tests/bin/errq -m do -s 1400 10.0.2.2 >/dev/null ;;
 		local-emsgsize-v6) client_as_nobody /tests/bin/errq -6 -m do -s 1300 fd00:2::2 >/dev/null ;;
@@ -61,6 +70,7 @@ run() {
 		client_as_nobody /tests/bin/errq $args >"$dir/$name" 2>&1
 		in_client /usr/sbin/iptables -F
 		in_client /usr/sbin/ip6tables -F
+		in_client sh -c "echo 0 >$no_pmtu"
 	done
 
 	# Conntrack tracks a namespace once a rule asks for it.

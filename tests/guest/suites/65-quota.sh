@@ -31,3 +31,14 @@ echo 0 >$param
 as_nobody /tests/bin/stress hold 10 >/tmp/quota.free
 check quota/zero-is-unlimited sh -c '[ "$(grep -c ": ok" /tmp/quota.free)" -eq 10 ]'
 unload_module
+
+# With all 65,535 idents taken, bind() to ident 0 fails as ping_bind()
+# fails it, with EADDRINUSE (an autobind says EAGAIN).  As root, to hold
+# them all in one process.
+exhaust() {
+	(ulimit -n 70000 && /tests/bin/stress hold 65536) | tail -1 \
+		>/tmp/quota.exhaust.$1
+}
+for_each_impl exhaust
+judge quota/exhausted-bind-eaddrinuse "bind 65536: EADDRINUSE" \
+	/tmp/quota.exhaust.builtin /tmp/quota.exhaust.icmp_ep

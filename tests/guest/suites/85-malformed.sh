@@ -33,6 +33,10 @@ v6-reply|ipv6_replies_delivered
 v6-reply-dstopts|ipv6_replies_delivered
 v6-error-truncated-quote|ipv6_drop_malformed
 v6-error|ipv6_errors_delivered
+v6-error-type-0|ipv6_errors_delivered
+v6-error-type-5|ipv6_errors_delivered
+v6-error-type-127|ipv6_errors_delivered
+v6-error-type-200|none
 '
 
 total() {
@@ -87,6 +91,31 @@ cat /tmp/listen.out
 check malformed/nothing-invalid-delivered grep -q "^ipv4 delivered [0-9]* invalid 0$" /tmp/listen.out
 check malformed/nothing-invalid-delivered-v6 grep -q "^ipv6 delivered [0-9]* invalid 0$" /tmp/listen.out
 check malformed/rmmod unload_module
+
+# What reaches the error queue, against the built-in: icmpv6_rcv() hands
+# errors of a type it does not know (0, 5-127) to icmpv6_notify(), and so
+# to the socket whose echo they quote, as EPROTO; an informational type
+# of its own is no error.  Few enough packets that no queue fills.
+errq_kinds='v6-error-type-0 v6-error-type-5 v6-error-type-127 v6-error-type-200'
+errq_run() {
+	/tests/bin/runas $NOBODY $NOBODY /tests/bin/stress listen $IDENT 100000 \
+		recverr >/tmp/errq-listen.$1 2>&1 &
+	pid=$!
+	[ "$1" = builtin ] || wait_module_busy
+	sleep 0.5
+	for kind in $errq_kinds; do
+		/tests/bin/inject "$kind" 20 $IDENT >/dev/null
+	done
+	sleep 0.3
+	kill "$pid"
+	wait "$pid" || true
+}
+for_each_impl errq_run
+echo "--- built-in"
+cat /tmp/errq-listen.builtin
+echo "--- icmp_ep"
+judge malformed/v6-unknown-error-errqueue "ipv6 errqueue errno=EPROTO origin=3 type=5 code=0 info=1 offender=::1 len=8 x 20" \
+	/tmp/errq-listen.builtin /tmp/errq-listen.icmp_ep
 echo 0 >$lo/route_localnet
 echo 0 >$lo/accept_local
 
