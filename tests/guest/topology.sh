@@ -43,10 +43,13 @@ topo_up() {
 	$IP -n router route add unreachable 10.9.9.0/24
 	$IP -n router -6 route add unreachable fd00:9::/64
 	$IP netns exec router sysctl -qw net.ipv4.ip_forward=1
-	# Every test probe gets its error: the router's ICMP rate limit (a
-	# burst of 6, then one a second per host) would drop some at random.
+	# Every test probe gets its error: the router's ICMP rate limits (a
+	# burst of 6, then one a second per host; for IPv4 unreachable routes
+	# ip_error()'s own, a burst of 5 then one a second, whose cost is a
+	# global sysctl) would drop some, more the faster the tests run.
 	$IP netns exec router sysctl -qw net.ipv4.icmp_ratelimit=0
 	$IP netns exec router sysctl -qw net.ipv6.icmp.ratelimit=0
+	sysctl -qw net.ipv4.route.error_cost=0
 	$IP netns exec router sysctl -qw net.ipv6.conf.all.forwarding=1
 	$IP netns exec router sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
 	$IP netns exec router /usr/sbin/iptables -A FORWARD -d 10.0.2.3 \
