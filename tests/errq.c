@@ -131,22 +131,22 @@ static void read_queue(int fd, int flags, const char *what)
 }
 
 /* An option's value that is its argument, as a number. */
-#define ARG (-1)
+#define FROM_ARG (-1)
 
 /* The options that set one int: to a constant, or to their argument. */
 static const struct {
 	char opt;
 	size_t field;	/* offsetof(struct opts, ...) */
 	int value;
-} flags[] = {
+} int_opts[] = {
 	{ '6', offsetof(struct opts, v6), 1 },
 	{ 'c', offsetof(struct opts, connect), 1 },
 	{ 'n', offsetof(struct opts, recverr), 0 },
 	{ 'b', offsetof(struct opts, broadcast), 1 },
 	{ 'd', offsetof(struct opts, disconnect), 1 },
-	{ 't', offsetof(struct opts, ttl), ARG },
-	{ 's', offsetof(struct opts, size), ARG },
-	{ 'p', offsetof(struct opts, probes), ARG },
+	{ 't', offsetof(struct opts, ttl), FROM_ARG },
+	{ 's', offsetof(struct opts, size), FROM_ARG },
+	{ 'p', offsetof(struct opts, probes), FROM_ARG },
 };
 
 /* Set what option @c sets, from its argument @arg; -1 if it is unknown. */
@@ -164,11 +164,12 @@ static int parse_one(struct opts *o, int c, const char *arg)
 			  IP_PMTUDISC_WANT;
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		if (flags[i].opt == c) {
-			*(int *)((char *)o + flags[i].field) =
-				flags[i].value == ARG ? atoi(arg) :
-							flags[i].value;
+	for (i = 0; i < ARRAY_SIZE(int_opts); i++) {
+		if (int_opts[i].opt == c) {
+			int v = int_opts[i].value;
+
+			*(int *)((char *)o + int_opts[i].field) =
+				v == FROM_ARG ? atoi(arg) : v;
 			return 0;
 		}
 	}
