@@ -92,7 +92,7 @@ mkdir -p "$build"
 series="6.1 6.12"
 
 step lint "$scripts/lint.sh"
-step build-tests "$scripts/build-tests.sh" "$build/bin"
+step build-tests make -s -C "$here/tests" O="$build/bin"
 
 # Every guest suite, the differential ones included, on each Debian
 # kernel, against that kernel's own built-in ping sockets.

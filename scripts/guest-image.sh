@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$here/build/bin
 
 {
-	"$here/scripts/build-tests.sh" "$bin"
+	make -s -C "$here/tests" O="$bin"
 	"$here/scripts/build-module.sh" "$kdir" "$out"
 	"$here/scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$bin" "$release"
 } >&2

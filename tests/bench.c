@@ -38,30 +38,20 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-/* Before linux/icmp.h, so that the kernel's if.h yields to libc's. */
-#include <net/if.h>
-#include <linux/icmp.h>
-#include <netinet/icmp6.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "icmp_csum.h"
+#include "test_util.h"
+/* After test_util.h's net/if.h, which the kernel's if.h yields to. */
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PAYLOAD 56
 #define NS_DIR "/run/icmp_ep_bench"
 
@@ -76,51 +66,12 @@ struct endpoint {
 	unsigned short seq;
 };
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
 static double now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static socklen_t loopback(int family, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		return sizeof(*sin);
-	}
-
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_addr = in6addr_loopback;
-	return sizeof(*sin6);
-}
-
-static int ip_proto(int family)
-{
-	return family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-}
-
-static unsigned char echo_request(int family)
-{
-	return family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
-}
-
-static unsigned char echo_reply(int family)
-{
-	return family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
 }
 
 /* Raw sockets see every ICMP message; let only echo replies through. */
@@ -147,8 +98,8 @@ static int open_connected(int family, enum kind kind)
 {
 	int type = kind == KIND_RAW ? SOCK_RAW : SOCK_DGRAM;
 	struct sockaddr_storage ss;
-	socklen_t len = loopback(family, &ss);
-	int fd = socket(family, type, ip_proto(family));
+	socklen_t len = sockaddr_loopback(family, 0, &ss);
+	int fd = socket(family, type, ping_proto(family));
 
 	if (fd < 0)
 		return -1;
@@ -183,7 +134,7 @@ static void endpoint_open(struct endpoint *ep, int family, enum kind kind,
 
 static void endpoint_send(struct endpoint *ep)
 {
-	unsigned char pkt[8 + PAYLOAD] = { echo_request(ep->family) };
+	unsigned char pkt[8 + PAYLOAD] = { echo_request_type(ep->family) };
 	unsigned short seq = ++ep->seq;
 
 	pkt[4] = ep->ident >> 8;
@@ -222,7 +173,7 @@ static int endpoint_recv(struct endpoint *ep)
 		icmp = buf;
 		if (ep->kind == KIND_RAW && ep->family == AF_INET)
 			icmp += (buf[0] & 0xf) * 4;
-		if (icmp + 8 > buf + n || icmp[0] != echo_reply(ep->family))
+		if (icmp + 8 > buf + n || icmp[0] != echo_reply_type(ep->family))
 			continue;
 		if (ep->kind == KIND_RAW &&
 		    (icmp[4] << 8 | icmp[5]) != ep->ident)
@@ -251,23 +202,30 @@ static double pingpong(struct endpoint *ep, double seconds)
 	return trips / (t - start);
 }
 
-static int parse_family(const char *s)
-{
-	if (!strcmp(s, "4"))
-		return AF_INET;
-	if (!strcmp(s, "6"))
-		return AF_INET6;
-	fprintf(stderr, "bench: family must be 4 or 6, not '%s'\n", s);
-	exit(2);
-}
+/* A word that names one of two values. */
+struct choice {
+	const char *what;
+	const char *name[2];
+	int value[2];
+};
 
-static enum kind parse_kind(const char *s)
+static const struct choice families = {
+	"family", { "4", "6" }, { AF_INET, AF_INET6 }
+};
+
+static const struct choice kinds = {
+	"kind", { "ping", "raw" }, { KIND_PING, KIND_RAW }
+};
+
+static int parse_choice(const char *s, const struct choice *c)
 {
-	if (!strcmp(s, "ping"))
-		return KIND_PING;
-	if (!strcmp(s, "raw"))
-		return KIND_RAW;
-	fprintf(stderr, "bench: kind must be ping or raw, not '%s'\n", s);
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (!strcmp(s, c->name[i]))
+			return c->value[i];
+	fprintf(stderr, "bench: %s must be %s or %s, not '%s'\n", c->what,
+		c->name[0], c->name[1], s);
 	exit(2);
 }
 
@@ -298,8 +256,8 @@ static void want_files(long fds)
 static int cmd_pingpong(char **argv)
 {
 	struct endpoint ep;
-	int family = parse_family(argv[0]);
-	enum kind kind = parse_kind(argv[1]);
+	int family = parse_choice(argv[0], &families);
+	enum kind kind = parse_choice(argv[1], &kinds);
 	double seconds = parse_count(argv[2], 1, 3600);
 
 	endpoint_open(&ep, family, kind, getpid());
@@ -344,8 +302,8 @@ static unsigned long flood_replies(struct flooder *f, int threads)
 
 static int cmd_flood(char **argv)
 {
-	int family = parse_family(argv[0]);
-	enum kind kind = parse_kind(argv[1]);
+	int family = parse_choice(argv[0], &families);
+	enum kind kind = parse_choice(argv[1], &kinds);
 	double seconds = parse_count(argv[2], 1, 3600);
 	int threads = parse_count(argv[3], 1, 256);
 	int window = parse_count(argv[4], 1, 1024);
@@ -389,7 +347,7 @@ static void open_idle(int *fds, long *have, long to)
 static double churn_rate(double seconds)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = loopback(AF_INET, &ss);
+	socklen_t len = sockaddr_loopback(AF_INET, 0, &ss);
 	unsigned char pkt[8 + PAYLOAD] = { ICMP_ECHO };
 	double start = now(), end = start + seconds, t;
 	unsigned long n = 0;
@@ -447,7 +405,7 @@ static int cmd_udp(char **argv)
 {
 	double seconds = parse_count(argv[0], 1, 3600);
 	struct sockaddr_storage ss;
-	socklen_t len = loopback(AF_INET, &ss);
+	socklen_t len = sockaddr_loopback(AF_INET, 0, &ss);
 	double start, end, t;
 	unsigned long n = 0;
 	char buf[64] = "";
@@ -475,20 +433,10 @@ static int cmd_udp(char **argv)
 /* A new namespace starts with lo down and ping_group_range "1 0". */
 static void namespace_setup(void)
 {
-	static const char range[] = "0 2147483647";
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
-		die("bench: lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+	if (lo_up())
 		die("bench: lo up");
-	close(fd);
-	fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY);
-	if (fd < 0 || write(fd, range, sizeof(range) - 1) < 0)
+	if (ping_group_range_set("0 2147483647"))
 		die("bench: ping_group_range");
-	close(fd);
 }
 
 static void ns_path(char *buf, size_t size, long i)
@@ -573,7 +521,7 @@ static long slab_kib(void)
 
 static int cmd_mem(char **argv)
 {
-	int family = parse_family(argv[0]);
+	int family = parse_choice(argv[0], &families);
 	long count = parse_count(argv[1], 1, 60000), i, before;
 	int *fds;
 
@@ -612,7 +560,5 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name) && argc - 2 >= cmds[i].args)
 			return cmds[i].run(argv + 2);
-	fprintf(stderr,
-		"usage: bench pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
-	return 2;
+	return usage("usage: bench pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
 }

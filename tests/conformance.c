@@ -14,31 +14,23 @@
  * no case can hang the run or leak state into the next.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <linux/errqueue.h>
-#include <linux/sockios.h>
-#include <net/if.h>
-#include <netinet/icmp6.h>
-#include <netinet/in.h>
-#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
+
+#include "test_util.h"
+/* After test_util.h's net/if.h, which the kernel's if.h yields to. */
+#include <linux/errqueue.h>
+#include <linux/sockios.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip_icmp.h>
 
 #define NOBODY 65534
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define OBS_MAX 2048
 
 static char obs[OBS_MAX];
@@ -86,18 +78,17 @@ static const char *addr_str(const void *p, socklen_t len)
 	static char buf[4][160];
 	static int n;
 	const struct sockaddr_storage *ss = p;
-	char *b = buf[n++ % 4], a[INET6_ADDRSTRLEN] = "?";
+	char *b = buf[n++ % 4], a[INET6_ADDRSTRLEN];
 
+	sockaddr_ntop(ss->ss_family, ss, a, sizeof(a));
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *s = p;
 
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
 		snprintf(b, 160, "inet/%s/port%s/len%u", a,
 			 s->sin_port ? "+" : "0", len);
 	} else if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s = p;
 
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
 		snprintf(b, 160, "inet6/%s/port%s/flow%u/scope%u/len%u", a,
 			 s->sin6_port ? "+" : "0", ntohl(s->sin6_flowinfo),
 			 s->sin6_scope_id, len);
@@ -113,41 +104,33 @@ static int fam;		/* AF_INET or AF_INET6, for the case running */
 
 static int ping_socket(void)
 {
-	return socket(fam, SOCK_DGRAM, fam == AF_INET ? IPPROTO_ICMP :
-							 IPPROTO_ICMPV6);
+	return ping_open(fam, 0);
 }
 
 static struct addr addr_of(const char *ip, unsigned short port)
 {
-	struct addr a = {};
+	struct addr a;
 
-	if (fam == AF_INET) {
-		a.v4.sin_family = AF_INET;
-		a.v4.sin_port = htons(port);
-		inet_pton(AF_INET, ip, &a.v4.sin_addr);
-		a.len = sizeof(a.v4);
-	} else {
-		a.v6.sin6_family = AF_INET6;
-		a.v6.sin6_port = htons(port);
-		inet_pton(AF_INET6, ip, &a.v6.sin6_addr);
-		a.len = sizeof(a.v6);
-	}
+	a.len = sockaddr_parse(fam, ip, port, &a.ss);
 	return a;
 }
 
 static struct addr loopback(unsigned short port)
 {
-	return addr_of(fam == AF_INET ? "127.0.0.1" : "::1", port);
+	struct addr a;
+
+	a.len = sockaddr_loopback(fam, port, &a.ss);
+	return a;
 }
 
 static int level_ip(void)
 {
-	return fam == AF_INET ? SOL_IP : SOL_IPV6;
+	return ip_level(fam);
 }
 
 static unsigned char echo_type(void)
 {
-	return fam == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	return echo_request_type(fam);
 }
 
 static unsigned short local_port(int fd)
@@ -279,11 +262,6 @@ static void say_round_trip(int fd, int recv_flags)
 }
 
 static int on = 1;
-
-static long setint(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val));
-}
 
 static void say_getint(int fd, int level, int name)
 {
@@ -427,8 +405,8 @@ static void c_reuse_both(void)
 	int a = ping_socket(), b = ping_socket();
 	struct addr addr = loopback(3335);
 
-	setint(a, SOL_SOCKET, SO_REUSEADDR, 1);
-	setint(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	setsockopt_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	setsockopt_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
 	say("a=%s", res(bind(a, &addr.sa, addr.len)));
 	say("b=%s", res(bind(b, &addr.sa, addr.len)));
 }
@@ -446,7 +424,7 @@ static void c_bind_fail_keeps_addr(void)
 	struct addr got = { .len = sizeof(got.ss) };
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 
-	setint(holder, SOL_SOCKET, SO_REUSEADDR, 0);
+	setsockopt_int(holder, SOL_SOCKET, SO_REUSEADDR, 0);
 	say("hold=%s", res(bind(holder, &held.sa, held.len)));
 	say("bind=%s", res(bind(fd, &a.sa, a.len)));
 	say("connect=%s", res(connect(fd, &a.sa, a.len)));
@@ -456,13 +434,18 @@ static void c_bind_fail_keeps_addr(void)
 		       addr_str(&got.ss, got.len));
 }
 
-/* Deviation 1: an ident is exclusive unless both sockets ask to share. */
-static void dev_ident_exclusive(void)
+/*
+ * Deviation 1: an ident is exclusive unless both sockets ask to share;
+ * here the second one asks with @b_shares, the first one never does.
+ */
+static void dev_ident_clash(unsigned short port, bool b_shares)
 {
 	int a = ping_socket(), b = ping_socket();
-	struct addr addr = loopback(3336);
+	struct addr addr = loopback(port);
 	long rc;
 
+	if (b_shares)
+		setsockopt_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
 	say("a=%s", res(bind(a, &addr.sa, addr.len)));
 	rc = bind(b, &addr.sa, addr.len);
 	say("b=%s", res(rc));
@@ -470,18 +453,14 @@ static void dev_ident_exclusive(void)
 		say("MISMATCH");
 }
 
+static void dev_ident_exclusive(void)
+{
+	dev_ident_clash(3336, false);
+}
+
 static void dev_ident_reuse_one_side(void)
 {
-	int a = ping_socket(), b = ping_socket();
-	struct addr addr = loopback(3337);
-	long rc;
-
-	setint(b, SOL_SOCKET, SO_REUSEADDR, 1);
-	say("a=%s", res(bind(a, &addr.sa, addr.len)));
-	rc = bind(b, &addr.sa, addr.len);
-	say("b=%s", res(rc));
-	if (icmp_ep_impl ? !(rc < 0 && errno == EADDRINUSE) : rc < 0)
-		say("MISMATCH");
+	dev_ident_clash(3337, true);
 }
 
 /* Deviation 1: sharing an ident needs the same uid, as SO_REUSEPORT does. */
@@ -497,7 +476,7 @@ static void dev_ident_other_uid(void)
 	fd = ping_socket();
 	if (seteuid(0))
 		say("cannot-seteuid");
-	setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	say("uid65534=%s", res(bind(fd, &a.sa, a.len)));
 	pid = fork();
 	if (pid == 0) {
@@ -506,7 +485,7 @@ static void dev_ident_other_uid(void)
 		if (setresuid(65533, 65533, 65533))
 			_exit(EPERM);
 		other = ping_socket();
-		setint(other, SOL_SOCKET, SO_REUSEADDR, 1);
+		setsockopt_int(other, SOL_SOCKET, SO_REUSEADDR, 1);
 		_exit(bind(other, &a.sa, a.len) ? errno : 0);
 	}
 	waitpid(pid, &status, 0);
@@ -670,7 +649,7 @@ static void c_send_type(unsigned char type, unsigned char code)
 
 static void c_send_reply_type(void)
 {
-	c_send_type(fam == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY, 0);
+	c_send_type(echo_reply_type(fam), 0);
 }
 
 static void c_send_code(void)
@@ -844,7 +823,7 @@ static void c_rxopt(int level, int name, int val)
 {
 	int fd = ping_socket();
 
-	say("set=%s", res(setint(fd, level, name, val)));
+	say("set=%s", res(setsockopt_int(fd, level, name, val)));
 	say_round_trip(fd, 0);
 }
 
@@ -875,16 +854,17 @@ static void c_pktinfo(void)
 
 static void c_recverr_clean(void)
 {
-	c_rxopt(level_ip(), fam == AF_INET ? IP_RECVERR : IPV6_RECVERR, 1);
+	c_rxopt(level_ip(), recverr_opt(fam), 1);
 }
 
 static void c_tos_round_trip(void)
 {
 	int fd = ping_socket();
 
-	setint(fd, level_ip(), fam == AF_INET ? IP_TOS : IPV6_TCLASS, 0x20);
-	setint(fd, level_ip(), fam == AF_INET ? IP_RECVTOS : IPV6_RECVTCLASS,
-	       1);
+	setsockopt_int(fd, level_ip(), fam == AF_INET ? IP_TOS : IPV6_TCLASS,
+		       0x20);
+	setsockopt_int(fd, level_ip(),
+		       fam == AF_INET ? IP_RECVTOS : IPV6_RECVTCLASS, 1);
 	say_round_trip(fd, 0);
 }
 
@@ -893,23 +873,23 @@ static void c_ttl_option(void)
 	int fd = ping_socket();
 	int name = fam == AF_INET ? IP_TTL : IPV6_UNICAST_HOPS;
 
-	say("set5=%s", res(setint(fd, level_ip(), name, 5)));
+	say("set5=%s", res(setsockopt_int(fd, level_ip(), name, 5)));
 	say_getint(fd, level_ip(), name);
-	say("set0=%s", res(setint(fd, level_ip(), name, 0)));
-	say("set256=%s", res(setint(fd, level_ip(), name, 256)));
-	say("set-1=%s", res(setint(fd, level_ip(), name, -1)));
+	say("set0=%s", res(setsockopt_int(fd, level_ip(), name, 0)));
+	say("set256=%s", res(setsockopt_int(fd, level_ip(), name, 256)));
+	say("set-1=%s", res(setsockopt_int(fd, level_ip(), name, -1)));
 	say_getint(fd, level_ip(), name);
 	say_round_trip(fd, 0);
 }
 
-/* Send control messages. */
-static void c_send_cmsg(int level, int type, int val, size_t vlen)
+/* Send an echo to loopback with one cmsg: @vlen bytes of @val. */
+static long send_cmsg(int fd, int level, int type, const void *val,
+		      size_t vlen)
 {
-	int fd = ping_socket();
 	struct addr a = loopback(0);
 	unsigned char pkt[16] = { echo_type() };
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} u = {};
 	struct iovec iov = { pkt, sizeof(pkt) };
@@ -923,8 +903,16 @@ static void c_send_cmsg(int level, int type, int val, size_t vlen)
 	c->cmsg_level = level;
 	c->cmsg_type = type;
 	c->cmsg_len = CMSG_LEN(vlen);
-	memcpy(CMSG_DATA(c), &val, vlen);
-	say("send=%s", res(sendmsg(fd, &msg, 0)));
+	memcpy(CMSG_DATA(c), val, vlen);
+	return sendmsg(fd, &msg, 0);
+}
+
+/* An int, or its first @vlen bytes, as a cmsg; and whether a reply came. */
+static void c_send_cmsg(int level, int type, int val, size_t vlen)
+{
+	int fd = ping_socket();
+
+	say("send=%s", res(send_cmsg(fd, level, type, &val, vlen)));
 	if (wait_readable(fd, 2000))
 		say("reply");
 }
@@ -971,45 +959,22 @@ static void c_cmsg_so_mark(void)
 
 static void c_cmsg_pktinfo(void)
 {
+	union {
+		struct in_pktinfo v4;
+		struct in6_pktinfo v6;
+	} pi = {};
+	int fd = ping_socket();
+	long rc;
+
 	if (fam == AF_INET) {
-		struct in_pktinfo pi = { .ipi_ifindex = 1 };
-		int fd = ping_socket();
-		struct addr a = loopback(0);
-		unsigned char pkt[16] = { ICMP_ECHO };
-		char buf[CMSG_SPACE(sizeof(pi))] = {};
-		struct iovec iov = { pkt, sizeof(pkt) };
-		struct msghdr msg = {
-			.msg_name = &a.ss, .msg_namelen = a.len,
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = buf, .msg_controllen = sizeof(buf),
-		};
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-		c->cmsg_level = SOL_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		say("send=%s", res(sendmsg(fd, &msg, 0)));
+		pi.v4.ipi_ifindex = 1;
+		rc = send_cmsg(fd, SOL_IP, IP_PKTINFO, &pi.v4, sizeof(pi.v4));
 	} else {
-		struct in6_pktinfo pi = { .ipi6_ifindex = 1 };
-		int fd = ping_socket();
-		struct addr a = loopback(0);
-		unsigned char pkt[16] = { ICMP6_ECHO_REQUEST };
-		char buf[CMSG_SPACE(sizeof(pi))] = {};
-		struct iovec iov = { pkt, sizeof(pkt) };
-		struct msghdr msg = {
-			.msg_name = &a.ss, .msg_namelen = a.len,
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = buf, .msg_controllen = sizeof(buf),
-		};
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-		c->cmsg_level = SOL_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		say("send=%s", res(sendmsg(fd, &msg, 0)));
+		pi.v6.ipi6_ifindex = 1;
+		rc = send_cmsg(fd, SOL_IPV6, IPV6_PKTINFO, &pi.v6,
+			       sizeof(pi.v6));
 	}
+	say("send=%s", res(rc));
 }
 
 /* A sweep of socket options: get, then set to 1. */
@@ -1063,8 +1028,8 @@ static void c_sockopt(void)
 	int fd = ping_socket();
 
 	say_getint(fd, opts[opt_index].level, opts[opt_index].opt);
-	say("set1=%s", res(setint(fd, opts[opt_index].level,
-				  opts[opt_index].opt, 1)));
+	say("set1=%s", res(setsockopt_int(fd, opts[opt_index].level,
+					  opts[opt_index].opt, 1)));
 	say_getint(fd, opts[opt_index].level, opts[opt_index].opt);
 }
 
@@ -1185,8 +1150,8 @@ static void dev_rxq_ovfl(void)
 	struct msghdr msg;
 	struct cmsghdr *c;
 
-	setint(fd, SOL_SOCKET, SO_RCVBUF, 1);
-	setint(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+	setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, 1);
+	setsockopt_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
 	for (i = 0; i < 20; i++)
 		send_echo(fd, &a, echo_type(), 0, i, 1000, 0);
 	usleep(300000);
@@ -1209,12 +1174,8 @@ static void dev_rxq_ovfl(void)
 /* ping_group_range, as root sets it; the case runs with given groups. */
 static void set_range(const char *range)
 {
-	int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY);
-
-	if (fd < 0 || write(fd, range, strlen(range)) < 0)
+	if (ping_group_range_set(range))
 		say("cannot-set-range");
-	if (fd >= 0)
-		close(fd);
 }
 
 static void as(gid_t egid, const gid_t *groups, size_t n)
@@ -1249,17 +1210,6 @@ static void c_pgr_edge(void)
 static void c_pgr_none(void)
 {
 	c_pgr(65534, 201);
-}
-
-static void lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
 }
 
 static void c_pgr_netns(void)
@@ -1527,10 +1477,8 @@ int main(int argc, char **argv)
 	int f;
 
 	if (argc != 3 || strcmp(argv[1], "--impl") ||
-	    (strcmp(argv[2], "builtin") && strcmp(argv[2], "icmp_ep"))) {
-		fputs("usage: conformance --impl builtin|icmp_ep\n", stderr);
-		return 2;
-	}
+	    (strcmp(argv[2], "builtin") && strcmp(argv[2], "icmp_ep")))
+		return usage("usage: conformance --impl builtin|icmp_ep\n");
 	icmp_ep_impl = !strcmp(argv[2], "icmp_ep");
 	lo_up();
 	set_range("0 2147483647");

@@ -18,19 +18,13 @@
  * An IPv6 DEST or PEER may carry a scope: ff02::2%eth0.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/errqueue.h>
-#include <net/if.h>
-#include <netinet/icmp6.h>
-#include <netinet/in.h>
-#include <netinet/ip_icmp.h>
+#include <stddef.h>
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "test_util.h"
+/* After test_util.h's net/if.h. */
+#include <linux/errqueue.h>
 
 struct opts {
 	int v6, connect, recverr, ttl, size, pmtu, probes, broadcast;
@@ -64,17 +58,16 @@ static const char *errname(int e)
 static const char *addr_str(const struct sockaddr_storage *ss)
 {
 	static char buf[INET6_ADDRSTRLEN + 32];
-	char a[INET6_ADDRSTRLEN] = "?";
+	char a[INET6_ADDRSTRLEN];
 
+	sockaddr_ntop(ss->ss_family, ss, a, sizeof(a));
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *s = (const void *)ss;
 
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "inet:%s:%u", a, ntohs(s->sin_port));
 	} else if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s = (const void *)ss;
 
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "inet6:%s:%u:flow=%u:scope=%u", a,
 			 ntohs(s->sin6_port), ntohl(s->sin6_flowinfo),
 			 s->sin6_scope_id);
@@ -137,50 +130,61 @@ static void read_queue(int fd, int flags, const char *what)
 	print_cmsgs(&msg);
 }
 
+/* An option's value that is its argument, as a number. */
+#define FROM_ARG (-1)
+
+/* The options that set one int: to a constant, or to their argument. */
+static const struct {
+	char opt;
+	size_t field;	/* offsetof(struct opts, ...) */
+	int value;
+} int_opts[] = {
+	{ '6', offsetof(struct opts, v6), 1 },
+	{ 'c', offsetof(struct opts, connect), 1 },
+	{ 'n', offsetof(struct opts, recverr), 0 },
+	{ 'b', offsetof(struct opts, broadcast), 1 },
+	{ 'd', offsetof(struct opts, disconnect), 1 },
+	{ 't', offsetof(struct opts, ttl), FROM_ARG },
+	{ 's', offsetof(struct opts, size), FROM_ARG },
+	{ 'p', offsetof(struct opts, probes), FROM_ARG },
+};
+
+/* Set what option @c sets, from its argument @arg; -1 if it is unknown. */
+static int parse_one(struct opts *o, int c, const char *arg)
+{
+	size_t i;
+
+	if (c == 'C') {
+		o->peer = arg;
+		return 0;
+	}
+	if (c == 'm') {
+		o->pmtu = !strcmp(arg, "do") ? IP_PMTUDISC_DO :
+			  !strcmp(arg, "dont") ? IP_PMTUDISC_DONT :
+			  IP_PMTUDISC_WANT;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(int_opts); i++) {
+		if (int_opts[i].opt == c) {
+			int v = int_opts[i].value;
+
+			*(int *)((char *)o + int_opts[i].field) =
+				v == FROM_ARG ? atoi(arg) : v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	int c;
 
 	*o = (struct opts){ .recverr = 1, .ttl = -1, .size = 56, .pmtu = -1,
 			    .probes = 1 };
-	while ((c = getopt(argc, argv, "6cnt:s:m:p:C:bd")) != -1) {
-		switch (c) {
-		case 'C':
-			o->peer = optarg;
-			break;
-		case 'b':
-			o->broadcast = 1;
-			break;
-		case 'd':
-			o->disconnect = 1;
-			break;
-		case '6':
-			o->v6 = 1;
-			break;
-		case 'c':
-			o->connect = 1;
-			break;
-		case 'n':
-			o->recverr = 0;
-			break;
-		case 't':
-			o->ttl = atoi(optarg);
-			break;
-		case 's':
-			o->size = atoi(optarg);
-			break;
-		case 'p':
-			o->probes = atoi(optarg);
-			break;
-		case 'm':
-			o->pmtu = !strcmp(optarg, "do") ? IP_PMTUDISC_DO :
-				  !strcmp(optarg, "dont") ? IP_PMTUDISC_DONT :
-				  IP_PMTUDISC_WANT;
-			break;
-		default:
+	while ((c = getopt(argc, argv, "6cnt:s:m:p:C:bd")) != -1)
+		if (parse_one(o, c, optarg))
 			return -1;
-		}
-	}
 	if (optind != argc - 1 || o->size < 0 || o->size > 65000 ||
 	    (o->peer && o->connect) || (o->disconnect && !o->peer))
 		return -1;
@@ -188,67 +192,42 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static int parse_addr(int v6, const char *str, struct sockaddr_storage *ss,
-		      socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (v6) {
-		struct sockaddr_in6 *s = (void *)ss;
-		char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 1], *scope;
-
-		snprintf(a, sizeof(a), "%s", str);
-		scope = strchr(a, '%');
-		if (scope) {
-			*scope++ = 0;
-			s->sin6_scope_id = if_nametoindex(scope);
-		}
-		s->sin6_family = AF_INET6;
-		*len = sizeof(*s);
-		return inet_pton(AF_INET6, a, &s->sin6_addr) == 1 ? 0 : -1;
-	}
-	((struct sockaddr_in *)ss)->sin_family = AF_INET;
-	*len = sizeof(struct sockaddr_in);
-	return inet_pton(AF_INET, str, &((struct sockaddr_in *)ss)->sin_addr) == 1 ?
-	       0 : -1;
-}
-
 int main(int argc, char **argv)
 {
-	int one = 1, level, fd, i, err;
+	int family, level, fd, i, err;
 	struct sockaddr_storage dst, peer;
-	socklen_t dlen, plen, elen = sizeof(err);
+	socklen_t dlen, plen = 0, elen = sizeof(err);
 	unsigned char pkt[65536] = {};
 	struct pollfd pfd;
 	struct opts o;
 
-	if (parse(argc, argv, &o)) {
-		fputs("usage: errq [-6] [-c] [-C PEER [-d]] [-b] [-n] [-t TTL] [-s SIZE]\n"
-		      "            [-m MODE] [-p COUNT] DEST\n", stderr);
-		return 2;
-	}
-	level = o.v6 ? SOL_IPV6 : SOL_IP;
-	if (parse_addr(o.v6, o.dest, &dst, &dlen) ||
-	    (o.peer && parse_addr(o.v6, o.peer, &peer, &plen)))
+	if (parse(argc, argv, &o))
+		return usage("usage: errq [-6] [-c] [-C PEER [-d]] [-b] [-n] [-t TTL] [-s SIZE]\n"
+			     "            [-m MODE] [-p COUNT] DEST\n");
+	family = o.v6 ? AF_INET6 : AF_INET;
+	level = ip_level(family);
+	dlen = sockaddr_parse(family, o.dest, 0, &dst);
+	if (o.peer)
+		plen = sockaddr_parse(family, o.peer, 0, &peer);
+	if (!dlen || (o.peer && !plen))
 		return 2;
 
-	fd = socket(o.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM,
-		    o.v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	fd = ping_open(family, 0);
 	if (fd < 0) {
 		printf("socket: %s\n", errname(errno));
 		return 1;
 	}
 	if (o.recverr)
-		setsockopt(fd, level, o.v6 ? IPV6_RECVERR : IP_RECVERR, &one,
-			   sizeof(one));
+		set_recverr(fd, family);
 	if (o.ttl >= 0)
-		setsockopt(fd, level, o.v6 ? IPV6_UNICAST_HOPS : IP_TTL,
-			   &o.ttl, sizeof(o.ttl));
+		setsockopt_int(fd, level, o.v6 ? IPV6_UNICAST_HOPS : IP_TTL,
+			       o.ttl);
 	if (o.pmtu >= 0)
-		setsockopt(fd, level,
-			   o.v6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
-			   &o.pmtu, sizeof(o.pmtu));
+		setsockopt_int(fd, level,
+			       o.v6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+			       o.pmtu);
 	if (o.broadcast)
-		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+		setsockopt_int(fd, SOL_SOCKET, SO_BROADCAST, 1);
 	if (o.connect)
 		printf("connect: %s\n", connect(fd, (void *)&dst, dlen) ?
 		       errname(errno) : "0");
@@ -266,7 +245,7 @@ int main(int argc, char **argv)
 	for (i = 1; i <= o.probes; i++) {
 		ssize_t n;
 
-		pkt[0] = o.v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
+		pkt[0] = echo_request_type(family);
 		pkt[7] = i;
 		n = o.connect ? send(fd, pkt, 8 + o.size, 0) :
 				sendto(fd, pkt, 8 + o.size, 0, (void *)&dst,

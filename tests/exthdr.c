@@ -11,23 +11,17 @@
  * control messages of the first reply, in order, with their bytes.
  */
 #define _GNU_SOURCE
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "test_util.h"
 
 #ifndef IPV6_2292DSTOPTS
 #define IPV6_2292HOPOPTS 3
 #define IPV6_2292DSTOPTS 4
 #define IPV6_2292RTHDR 5
 #endif
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static atomic_bool done;
 
@@ -62,27 +56,27 @@ int main(int argc, char **argv)
 		IPV6_RECVHOPOPTS, IPV6_RECVDSTOPTS, IPV6_RECVRTHDR,
 		IPV6_2292HOPOPTS, IPV6_2292DSTOPTS, IPV6_2292RTHDR,
 	};
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
-				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	unsigned long replies = 0, other = 0;
+	struct sockaddr_storage a;
+	unsigned short ident;
+	socklen_t len;
 	unsigned char buf[2048], control[1024];
 	char first[4096] = " none";
-	int fd, on = 1, big = 1 << 20;
+	int fd;
 	unsigned int i;
 
-	if (argc != 3 || strcmp(argv[1], "listen")) {
-		fputs("usage: exthdr listen IDENT\n", stderr);
-		return 2;
-	}
-	a.sin6_port = htons(atoi(argv[2]));
-	fd = socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6);
-	if (fd < 0 || bind(fd, (void *)&a, sizeof(a))) {
+	if (argc != 3 || strcmp(argv[1], "listen"))
+		return usage("usage: exthdr listen IDENT\n");
+	ident = atoi(argv[2]);
+	len = sockaddr_loopback(AF_INET6, ident, &a);
+	fd = ping_open(AF_INET6, 0);
+	if (fd < 0 || bind(fd, (void *)&a, len)) {
 		perror("exthdr: socket");
 		return 1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, 1 << 20);
 	for (i = 0; i < ARRAY_SIZE(opts); i++)
-		if (setsockopt(fd, SOL_IPV6, opts[i], &on, sizeof(on))) {
+		if (setsockopt_int(fd, SOL_IPV6, opts[i], 1)) {
 			perror("exthdr: setsockopt");
 			return 1;
 		}
@@ -101,8 +95,8 @@ int main(int argc, char **argv)
 		if (poll(&p, 1, 200) <= 0)
 			continue;
 		n = recvmsg(fd, &msg, MSG_DONTWAIT);
-		if (n < 8 || buf[0] != 129 ||
-		    (buf[4] << 8 | buf[5]) != ntohs(a.sin6_port)) {
+		if (n < 8 || buf[0] != ECHO_REPLY_V6 ||
+		    (buf[4] << 8 | buf[5]) != ident) {
 			other += n >= 0;
 			continue;
 		}

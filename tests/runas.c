@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_util.h"
+
 #define MAX_GROUPS 32
 
 static unsigned long parse_id(const char *s)
@@ -39,10 +41,8 @@ int main(int argc, char **argv)
 	gid_t gid;
 	char *p;
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: runas UID GID[,GROUP...] COMMAND [ARG...]\n");
-		return 2;
-	}
+	if (argc < 4)
+		return usage("usage: runas UID GID[,GROUP...] COMMAND [ARG...]\n");
 	uid = parse_id(argv[1]);
 	gid = parse_id(argv[2]);
 	for (p = strchr(argv[2], ','); p; p = strchr(p + 1, ',')) {

@@ -43,13 +43,7 @@
  * churn needs root and is skipped without it.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/errqueue.h>
-#include <net/if.h>
-#include <linux/sockios.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -57,25 +51,18 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "icmp_csum.h"
+#include "test_util.h"
+/* After test_util.h's net/if.h, which the kernel's if.h yields to. */
+#include <linux/errqueue.h>
+#include <linux/sockios.h>
 
 typedef unsigned long long u64;
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #define POOL 64
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static atomic_int pool[POOL];
 static atomic_ulong ops;
@@ -92,29 +79,17 @@ static u64 rnd(u64 *s)
 
 static int open_ping(int family)
 {
-	return socket(family, SOCK_DGRAM | SOCK_NONBLOCK,
-		      family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	return ping_open(family, SOCK_NONBLOCK);
 }
 
+/*
+ * sockaddr_loopback() with the arguments in the order the fuzzer's calls
+ * were written in: their rnd() calls run in the same order as before.
+ */
 static socklen_t loopback(int family, struct sockaddr_storage *ss,
 			  unsigned short port)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *s = (void *)ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons(port);
-		s->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		return sizeof(*s);
-	}
-
-	struct sockaddr_in6 *s6 = (void *)ss;
-
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons(port);
-	s6->sin6_addr = in6addr_loopback;
-	return sizeof(*s6);
+	return sockaddr_loopback(family, port, ss);
 }
 
 static int family_of(int fd)
@@ -129,7 +104,7 @@ static int family_of(int fd)
 static void echo(int fd, int family, struct sockaddr_storage *to,
 		 socklen_t len, size_t size)
 {
-	unsigned char pkt[1500] = { family == AF_INET ? 8 : 128 };
+	unsigned char pkt[1500] = { echo_request_type(family) };
 
 	sendto(fd, pkt, size < sizeof(pkt) ? size : sizeof(pkt),
 	       MSG_DONTWAIT, (void *)to, len);
@@ -198,10 +173,7 @@ static void churn_op(u64 *seed)
 		setsockopt(fd, SOL_SOCKET,
 			   rnd(seed) & 1 ? SO_RCVBUF : SO_REUSEADDR, &v,
 			   sizeof(v));
-		v = 1;
-		setsockopt(fd, family == AF_INET ? SOL_IP : SOL_IPV6,
-			   family == AF_INET ? IP_RECVERR : IPV6_RECVERR, &v,
-			   sizeof(v));
+		set_recverr(fd, family);
 		break;
 	case 10: {
 		int ep = epoll_create1(0);
@@ -237,24 +209,7 @@ static void *churn_thread(void *arg)
 /* A new namespace starts with lo down and ping_group_range "1 0". */
 static int open_range(void)
 {
-	static const char range[] = "0 2147483647";
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	if (fd < 0)
-		return -1;
-	ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
-	fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY);
-	if (fd < 0)
-		return -1;
-	if (write(fd, range, sizeof(range) - 1) < 0) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
+	return lo_up() || ping_group_range_set("0 2147483647") ? -1 : 0;
 }
 
 /* Children that exit holding sockets, and namespaces that die with them. */
@@ -535,16 +490,11 @@ static void errq_drain(int fd, int family)
 		if (n < 0)
 			return;
 		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-			if (c->cmsg_type != (family == AF_INET ? IP_RECVERR :
-							       IPV6_RECVERR))
+			if (c->cmsg_type != recverr_opt(family))
 				continue;
 			ee = (void *)CMSG_DATA(c);
-			inet_ntop(family, family == AF_INET ?
-				  (void *)&((struct sockaddr_in *)
-					    SO_EE_OFFENDER(ee))->sin_addr :
-				  (void *)&((struct sockaddr_in6 *)
-					    SO_EE_OFFENDER(ee))->sin6_addr,
-				  addr, sizeof(addr));
+			sockaddr_ntop(family, SO_EE_OFFENDER(ee), addr,
+				      sizeof(addr));
 			snprintf(what, sizeof(what),
 				 "%s errqueue errno=%s origin=%u type=%u code=%u info=%u offender=%s len=%zd",
 				 family == AF_INET ? "ipv4" : "ipv6",
@@ -574,15 +524,10 @@ static int run_listen(unsigned short ident, int seconds, bool recverr)
 		int family = i ? AF_INET6 : AF_INET;
 		socklen_t len = loopback(family, &ss, ident);
 
-		int one = 1;
-
 		p[i].fd = open_ping(family);
 		p[i].events = POLLIN;
 		if (p[i].fd < 0 || bind(p[i].fd, (void *)&ss, len) ||
-		    (recverr &&
-		     setsockopt(p[i].fd, family == AF_INET ? SOL_IP : SOL_IPV6,
-				family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
-				&one, sizeof(one)))) {
+		    (recverr && set_recverr(p[i].fd, family))) {
 			perror("stress: listen");
 			return 1;
 		}
@@ -719,8 +664,7 @@ int main(int argc, char **argv)
 		return run_burst(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "chown"))
 		return run_chown(atoi(argv[2]));
-	fputs("usage: stress churn THREADS SECONDS SEED\n"
-	      "       stress hold COUNT [SHARED] | burst COUNT | chown UID\n"
-	      "       stress listen IDENT SECONDS [recverr] | fuzz CALLS SEED\n", stderr);
-	return 2;
+	return usage("usage: stress churn THREADS SECONDS SEED\n"
+		     "       stress hold COUNT [SHARED] | burst COUNT | chown UID\n"
+		     "       stress listen IDENT SECONDS [recverr] | fuzz CALLS SEED\n");
 }
