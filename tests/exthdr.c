@@ -50,18 +50,44 @@ static void say_cmsgs(struct msghdr *msg, char *out, size_t size)
 		snprintf(out, size, " none");
 }
 
+struct tally {
+	unsigned long replies, other;
+	char first[4096];	/* the first reply's control messages */
+};
+
+/*
+ * take: read one datagram, if one is queued, and count it.  Returns 0 when
+ * the queue is empty.
+ */
+static int take(int fd, unsigned short ident, struct tally *t)
+{
+	unsigned char buf[2048], control[1024];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+
+	if (n < 0)
+		return 0;
+	if (n < 8 || buf[0] != ECHO_REPLY_V6 || (buf[4] << 8 | buf[5]) != ident)
+		t->other++;
+	else if (!t->replies++)
+		say_cmsgs(&msg, t->first, sizeof(t->first));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const int opts[] = {
 		IPV6_RECVHOPOPTS, IPV6_RECVDSTOPTS, IPV6_RECVRTHDR,
 		IPV6_2292HOPOPTS, IPV6_2292DSTOPTS, IPV6_2292RTHDR,
 	};
-	unsigned long replies = 0, other = 0;
+	struct tally tally = { .first = " none" };
 	struct sockaddr_storage a;
 	unsigned short ident;
 	socklen_t len;
-	unsigned char buf[2048], control[1024];
-	char first[4096] = " none";
 	int fd;
 	unsigned int i;
 
@@ -85,24 +111,15 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!atomic_load(&done)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr msg = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = control, .msg_controllen = sizeof(control),
-		};
-		ssize_t n;
 
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		n = recvmsg(fd, &msg, MSG_DONTWAIT);
-		if (n < 8 || buf[0] != ECHO_REPLY_V6 ||
-		    (buf[4] << 8 | buf[5]) != ident) {
-			other += n >= 0;
-			continue;
-		}
-		if (!replies++)
-			say_cmsgs(&msg, first, sizeof(first));
+		if (poll(&p, 1, 200) > 0)
+			while (take(fd, ident, &tally))
+				;
 	}
-	printf("replies %lu other %lu\ncmsgs%s\n", replies, other, first);
+	/* What arrived before SIGTERM but was not read yet counts too. */
+	while (take(fd, ident, &tally))
+		;
+	printf("replies %lu other %lu\ncmsgs%s\n", tally.replies, tally.other,
+	       tally.first);
 	return 0;
 }

@@ -83,6 +83,18 @@ wait_module_busy() {
 	done
 }
 
+# wait_listening FILE: until the listener writing FILE says "listening",
+# which it does once its socket is bound, for up to 10 s.  A fixed sleep
+# loses the race on a loaded host, and every packet sent before the bind
+# finds no socket.
+wait_listening() {
+	local tries=0
+	while ! grep -q '^listening' "$1" 2>/dev/null && [ $tries -lt 200 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+}
+
 # for_each_impl RUN: "RUN builtin" with the built-in ping sockets serving,
 # then "RUN icmp_ep" with the module loaded.
 for_each_impl() {

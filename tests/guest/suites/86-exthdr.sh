@@ -36,7 +36,7 @@ listen_to() {
 		/tests/bin/runas $NOBODY $NOBODY /tests/bin/exthdr listen $IDENT \
 			>"/tmp/exthdr.$1.$kind" 2>&1 &
 		pid=$!
-		sleep 0.3
+		wait_listening "/tmp/exthdr.$1.$kind"
 		/tests/bin/inject "$kind" "$INJECT_COUNT" $IDENT >/dev/null
 		sleep 0.5
 		kill "$pid"
