@@ -101,13 +101,141 @@ struct icmp_ep_tx {
 /*
  * Everything that differs between IPv4 and IPv6 sits behind this table;
  * the state machine, ident table, send checks and receive demux are shared.
+ * Every hook is mandatory unless noted.  "Socket locked" means lock_sock();
+ * "pinned" means the caller holds a reference, not the lock.
+ *
+ * enum icmp_ep_af_index index;
+ *	The family's slot in &struct icmp_ep_net.tables.
+ * u8 saddr_offset, daddr_offset, addr_len;
+ *	Where the family's IP header holds its addresses, and their size.
+ * unsigned int rx_iphdr_len;
+ *	The fixed IP header, which the reverse policy check pulls.
+ *
+ * int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
+ *		     int addr_len, int *bound_dev_if);
+ *	Validate the address bind() was given, as inet_bind() and
+ *	inet6_bind() do.  May narrow *@bound_dev_if to the scope of a
+ *	link-local address; touches nothing else.
+ *	Context: process, socket locked; may take the RCU read lock.
+ *	Return: 0 or a negative errno for bind().
+ * void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
+ *	Make @uaddr, already checked, the socket's local address (and, on
+ *	IPv6, forget the peer).  Writes only those addresses; the receive
+ *	path reads them under RCU, so the IPv4 one is a WRITE_ONCE().
+ *	Context: process, socket locked.
+ * void (*get_bind_addr)(const struct sock *sk, struct sockaddr_storage *ss);
+ *	Save the local address into @ss, family and address only, so that
+ *	->set_bind_addr() can put it back when taking an ident fails.
+ *	Context: process, socket locked.
+ * bool (*bind_addr_is_any)(const struct sock *sk);
+ *	Whether the local address is the wildcard.
+ *	Context: process, socket locked.
+ *
+ * int (*connect)(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+ *	Set the peer and cache its route, as __ip4_datagram_connect() and
+ *	__ip6_datagram_connect() do: writes the peer address, the source
+ *	address if unbound, and the socket's dst.  The socket holds an ident.
+ *	Context: process, socket locked.
+ *	Return: 0 or a negative errno for connect().
+ * bool (*peer_is_group)(struct sock *sk);
+ *	Whether the peer just connected to is a broadcast or multicast
+ *	address, whose replies come from other addresses.  Reads the peer
+ *	and the cached route.
+ *	Context: process, socket locked, right after ->connect() succeeded.
+ *
+ * int (*send)(struct sock *sk, struct msghdr *msg, size_t len,
+ *	       struct icmp_ep_tx *tx);
+ *	Check the destination, then route, build and transmit the echo
+ *	request whose header @tx holds, validated.
+ *	Reads the socket's options and cached route, may queue a local
+ *	error (IPv4) and moves the kernel's IP and ICMP MIB counters.
+ *	Context: process, socket not locked (IPv6 locks it around its write
+ *	queue); may sleep unless MSG_DONTWAIT.
+ *	Return: 0 or a negative errno for sendmsg().
+ * void (*recv_name)(struct sock *sk, struct msghdr *msg, struct sk_buff *skb,
+ *		     int *addr_len);
+ *	Fill the source address of the reply @skb into msg_name, with
+ *	*@addr_len, and the control messages the socket asked for.
+ *	Context: process, socket not locked; @skb is off the receive queue.
+ * int (*peer_name)(struct sock *sk, struct sockaddr *uaddr);
+ *	Fill the peer address for getpeername().
+ *	Context: process, socket locked and connected.
+ *	Return: the length of the address filled in.
+ *
+ * The receive hooks below run in the netfilter LOCAL_IN hook: softirq (or
+ * KUnit's caller, with bottom halves off), under rcu_read_lock().
+ *
+ * enum icmp_ep_rx_verdict (*rx_parse)(const struct sk_buff *skb,
+ *				       struct icmp_ep_rx *rx);
+ *	Classify the packet, as icmp_rcv() or icmpv6_rcv() and the kernel's
+ *	error handlers would, and fill @rx for a match.  Reads @skb through
+ *	skb_header_pointer() only, and the netns sysctls; no socket.
+ *	Return: the verdict; %ICMP_EP_RX_FRAGMENT only from IPv6.
+ * int (*rx_gather)(struct net *net, struct sk_buff *skb);
+ *	Optional, IPv6 only: reassemble a fragment that ->rx_parse() found.
+ *	May take @skb into a reassembly queue, or turn it into the whole
+ *	packet.
+ *	Return: 0 when @skb is whole or left alone, -EINPROGRESS when it was
+ *	taken, another negative errno when refused.
+ * int (*rx_policy_check)(struct sk_buff *skb, const struct icmp_ep_rx *rx,
+ *			  bool reverse);
+ *	Run the inbound IPsec policy check on @skb, or with @reverse the
+ *	reversed check on the quoted packet, at whose header the caller has
+ *	set the network header.  May change @skb's control block for the
+ *	duration of the check; puts it back.
+ *	Return: non-zero if the policy lets the packet in.
+ * void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
+ *	Optional: fill @clone's control block as the kernel's path would
+ *	have by icmp_rcv() or icmpv6_rcv().  Writes only that block.
+ * bool (*rx_daddr_match)(const struct sock *sk, const struct sk_buff *skb);
+ * bool (*rx_peer_match)(const struct sock *sk,
+ *			 const union icmp_ep_addr *peer);
+ *	Whether the socket's local address admits the packet's destination,
+ *	and whether its peer is @peer.  The socket is NOT pinned: it may be
+ *	freed and reused meanwhile (%SLAB_TYPESAFE_BY_RCU), so these only
+ *	read, with READ_ONCE() where a writer may be at work, and the
+ *	caller matches again once it holds a reference.
+ *
+ * The error hooks below run, in that order, for an ICMP error about a
+ * socket's echo request: same context, with the socket pinned but not
+ * locked, on a private clone whose data is the quoted IP header (for
+ * ->fill_error(), the quoted echo request).
+ *
+ * void (*err_update_route)(struct sock *sk, struct sk_buff *skb,
+ *			    const struct icmp_ep_rx *rx);
+ *	Let the error change routing as the kernel's own handling would:
+ *	lower the path MTU (fragmentation needed, packet too big) or follow
+ *	a redirect, for the socket's cached route and the FIB's exceptions.
+ *	Touches the routes only.
+ * int (*err_convert)(const struct sock *sk, const struct icmp_ep_rx *rx,
+ *		      int *err);
+ *	Map the error's type and code to *@err, as icmp_err_convert[] and
+ *	icmpv6_err_convert() do.  Reads the socket's PMTU discovery mode;
+ *	no side effects.
+ *	Return: 1 for a hard error, 0 for a soft one, negative for one the
+ *	socket does not hear at all.
+ * bool (*recverr)(const struct sock *sk);
+ *	Whether the socket set IP_RECVERR or IPV6_RECVERR.
+ * void (*fill_error)(struct sock *sk, struct sk_buff *skb,
+ *		      const struct icmp_ep_rx *rx,
+ *		      struct sock_exterr_skb *serr);
+ *	Fill the family's part of the error-queue entry @serr for @skb,
+ *	which the caller then queues: origin, address offset and RFC 4884
+ *	extension.  May read @skb's ICMP header.
+ *
+ * void (*seq_header)(struct seq_file *seq);
+ * void (*seq_addrs)(struct seq_file *seq, struct sock *sk, int slot);
+ *	Print the header line of /proc/net/icmp_ep{,6}, and the slot and
+ *	addresses that start a socket's line.  The socket is pinned, not
+ *	locked: the addresses may be changing under bind() or connect().
+ *	Context: process, inside the table walk, under rcu_read_lock().
  */
 struct icmp_ep_af {
 	enum icmp_ep_af_index index;
-	/* Where the family's IP header holds its addresses, and their size. */
 	u8 saddr_offset;
 	u8 daddr_offset;
 	u8 addr_len;
+	unsigned int rx_iphdr_len;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
@@ -127,13 +255,14 @@ struct icmp_ep_af {
 	int (*rx_policy_check)(struct sk_buff *skb,
 			       const struct icmp_ep_rx *rx, bool reverse);
 	void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
-	unsigned int rx_iphdr_len;
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
 	bool (*rx_peer_match)(const struct sock *sk,
 			      const union icmp_ep_addr *peer);
-	int (*err_convert)(struct sock *sk, struct sk_buff *skb,
-			   const struct icmp_ep_rx *rx, int *err);
+	void (*err_update_route)(struct sock *sk, struct sk_buff *skb,
+				 const struct icmp_ep_rx *rx);
+	int (*err_convert)(const struct sock *sk, const struct icmp_ep_rx *rx,
+			   int *err);
 	bool (*recverr)(const struct sock *sk);
 	void (*fill_error)(struct sock *sk, struct sk_buff *skb,
 			   const struct icmp_ep_rx *rx,
@@ -1512,8 +1641,21 @@ static bool icmp_ep_v4_rx_peer_match(const struct sock *sk,
 	return READ_ONCE(inet_sk(sk)->inet_daddr) == peer->v4;
 }
 
-/* As ping_err(); @skb->data is the quoted IP header. */
-static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
+/*
+ * As ping_err() and icmp_err() do through the kernel's helpers;
+ * @skb->data is the quoted IP header.
+ */
+static void icmp_ep_v4_err_update_route(struct sock *sk, struct sk_buff *skb,
+					const struct icmp_ep_rx *rx)
+{
+	if (rx->type == ICMP_DEST_UNREACH && rx->code == ICMP_FRAG_NEEDED)
+		ipv4_sk_update_pmtu(skb, sk, rx->info);
+	else if (rx->type == ICMP_REDIRECT)
+		ipv4_sk_redirect(skb, sk);
+}
+
+/* As ping_err(), after icmp_ep_v4_err_update_route(). */
+static int icmp_ep_v4_err_convert(const struct sock *sk,
 				  const struct icmp_ep_rx *rx, int *err)
 {
 	switch (rx->type) {
@@ -1525,12 +1667,10 @@ static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 		*err = EPROTO;
 		return 1;
 	case ICMP_REDIRECT:
-		ipv4_sk_redirect(skb, sk);
 		*err = EREMOTEIO;
 		return 0;
 	case ICMP_DEST_UNREACH:
 		if (rx->code == ICMP_FRAG_NEEDED) {
-			ipv4_sk_update_pmtu(skb, sk, rx->info);
 			if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT)
 				return -1;
 			*err = EMSGSIZE;
@@ -1609,6 +1749,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.rx_iphdr_len = sizeof(struct iphdr),
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v4_rx_peer_match,
+	.err_update_route = icmp_ep_v4_err_update_route,
 	.err_convert = icmp_ep_v4_err_convert,
 	.recverr = icmp_ep_v4_recverr,
 	.fill_error = icmp_ep_v4_fill_error,
@@ -2110,16 +2251,23 @@ static bool icmp_ep_v6_rx_peer_match(const struct sock *sk,
  * As icmpv6_err(), whose ip6_update_pmtu() runs before ping_err() wakes the
  * socket, so that a reader woken by the error already sees the new PMTU.
  * icmpv6_err() repeats the update when the original gets there, to no
- * effect.  @skb->data is the quoted IPv6 header.
+ * effect.  Its other route change, ip6_redirect(), is for NDISC_REDIRECT,
+ * an informational message that ->rx_parse() leaves to the kernel.
+ * @skb->data is the quoted IPv6 header.
  */
-static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
-				  const struct icmp_ep_rx *rx, int *err)
+static void icmp_ep_v6_err_update_route(struct sock *sk, struct sk_buff *skb,
+					const struct icmp_ep_rx *rx)
 {
 	struct net *net = dev_net(skb->dev);
 
 	if (rx->type == ICMPV6_PKT_TOOBIG)
 		ip6_update_pmtu(skb, net, htonl(rx->info), skb->dev->ifindex,
 				0, sock_net_uid(net, NULL));
+}
+
+static int icmp_ep_v6_err_convert(const struct sock *sk,
+				  const struct icmp_ep_rx *rx, int *err)
+{
 	return icmpv6_err_convert(rx->type, rx->code, err);
 }
 
@@ -2230,6 +2378,7 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.rx_iphdr_len = sizeof(struct ipv6hdr),
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v6_rx_peer_match,
+	.err_update_route = icmp_ep_v6_err_update_route,
 	.err_convert = icmp_ep_v6_err_convert,
 	.recverr = icmp_ep_v6_recverr,
 	.fill_error = icmp_ep_v6_fill_error,
@@ -2335,7 +2484,8 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 		goto out;
 
 	stat = ICMP_EP_STAT_ERRORS_DELIVERED;
-	harderr = af->err_convert(sk, clone, rx, &err);
+	af->err_update_route(sk, clone, rx);
+	harderr = af->err_convert(sk, rx, &err);
 	if (harderr < 0)
 		goto out;
 
