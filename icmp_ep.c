@@ -91,10 +91,14 @@ static bool icmp_ep_frag6_tried;
 static int (*icmp_ep_frag6_gather)(struct net *net, struct sk_buff *skb,
 				   u32 user);
 
-/* One send in progress: the validated echo header and the running checksum. */
+/*
+ * One send in progress: the validated echo header, the destination the user
+ * named (NULL for the connected peer) and the running checksum.
+ */
 struct icmp_ep_tx {
 	struct icmphdr echo;
 	struct msghdr *msg;
+	const struct sockaddr *dest;
 	__wsum csum;
 };
 
@@ -108,6 +112,8 @@ struct icmp_ep_tx {
  *	The family's slot in &struct icmp_ep_net.tables.
  * u8 saddr_offset, daddr_offset, addr_len;
  *	Where the family's IP header holds its addresses, and their size.
+ * unsigned int sockaddr_len;
+ *	The size of the family's sockaddr, which a destination must fill.
  * unsigned int rx_iphdr_len;
  *	The fixed IP header, which the reverse policy check pulls.
  *
@@ -145,8 +151,9 @@ struct icmp_ep_tx {
  *
  * int (*send)(struct sock *sk, struct msghdr *msg, size_t len,
  *	       struct icmp_ep_tx *tx);
- *	Check the destination, then route, build and transmit the echo
- *	request whose header @tx holds, validated.
+ *	Route, build and transmit the echo request whose header @tx holds,
+ *	validated, to &icmp_ep_tx.dest, checked, or when that is NULL to the
+ *	peer of the connected socket.
  *	Reads the socket's options and cached route, may queue a local
  *	error (IPv4) and moves the kernel's IP and ICMP MIB counters.
  *	Context: process, socket not locked (IPv6 locks it around its write
@@ -235,6 +242,7 @@ struct icmp_ep_af {
 	u8 saddr_offset;
 	u8 daddr_offset;
 	u8 addr_len;
+	unsigned int sockaddr_len;
 	unsigned int rx_iphdr_len;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
@@ -558,6 +566,28 @@ static bool icmp_ep_ident_has_socks(struct icmp_ep_table *t, u16 ident)
 }
 
 /*
+ * The ident @sk may take: @ident if it is free or shareable, or a random
+ * free one when @ident is 0.  For a shared ident, *@charged is whom it is
+ * charged to.  Return: the ident, or -EADDRINUSE, as ping_bind() says when
+ * all are taken; an autobind turns any failure into EAGAIN, as
+ * inet_autobind() does.
+ */
+static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
+				u16 ident, kuid_t *charged)
+{
+	int picked;
+
+	lockdep_assert_held(&t->lock);
+
+	if (ident)
+		return icmp_ep_ident_shareable(t, sk, ident, charged) ?
+		       ident : -EADDRINUSE;
+	picked = icmp_ep_ident_pick(&t->idents,
+				    get_random_u32_below(ICMP_EP_NR_IDENTS));
+	return picked < 0 ? -EADDRINUSE : picked;
+}
+
+/*
  * Give @sk the ident @ident, or a random free one when @ident is 0.  The
  * socket's inet_num is the ident; it changes only here and in
  * icmp_ep_unhash(), under the table lock, together with the socket's entry.
@@ -579,48 +609,37 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	node->uid = sk->sk_uid;
 
 	spin_lock(&t->lock);
-	if (!ident) {
-		err = icmp_ep_ident_pick(&t->idents,
-					 get_random_u32_below(ICMP_EP_NR_IDENTS));
-		/*
-		 * All taken: EADDRINUSE, as ping_bind() says; an autobind
-		 * turns any failure into EAGAIN, as inet_autobind() does.
-		 */
-		if (err < 0) {
-			err = -EADDRINUSE;
-			goto out;
-		}
-		ident = err;
-	} else if (!icmp_ep_ident_shareable(t, sk, ident, &node->uid)) {
-		err = -EADDRINUSE;
-		goto out;
-	}
-	node->ident = ident;
+	err = icmp_ep_ident_choose(t, sk, ident, &node->uid);
+	if (err < 0)
+		goto err_unlock;
+	node->ident = err;
 
 	/* The cap counts idents, not sockets: only the first holder pays. */
-	new_ident = !icmp_ep_ident_in_use(&t->idents, ident);
+	new_ident = !icmp_ep_ident_in_use(&t->idents, node->ident);
 	if (new_ident) {
 		err = icmp_ep_uid_charge(t, node->uid);
 		if (err)
-			goto out;
+			goto err_unlock;
 	}
 
 	/* Before the entry is visible: a reader checks it against this. */
 	rcu_assign_pointer(icmp_ep_sk(sk)->node, node);
 	err = rhltable_insert(&t->socks, &node->list, icmp_ep_rht_params);
-	if (err) {
-		RCU_INIT_POINTER(icmp_ep_sk(sk)->node, NULL);
-		if (new_ident)
-			icmp_ep_uid_uncharge(t, node->uid);
-		goto out;
-	}
+	if (err)
+		goto err_uncharge;
 	if (new_ident)
-		icmp_ep_ident_take(&t->idents, ident);
-	node = NULL;
-	inet->inet_num = ident;
-	inet->inet_sport = htons(ident);
+		icmp_ep_ident_take(&t->idents, node->ident);
+	inet->inet_num = node->ident;
+	inet->inet_sport = htons(node->ident);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
-out:
+	spin_unlock(&t->lock);
+	return 0;
+
+err_uncharge:
+	RCU_INIT_POINTER(icmp_ep_sk(sk)->node, NULL);
+	if (new_ident)
+		icmp_ep_uid_uncharge(t, node->uid);
+err_unlock:
 	spin_unlock(&t->lock);
 	kfree(node);
 	return err;
@@ -1009,9 +1028,14 @@ static __wsum icmp_ep_finish_echo(const struct sock *sk, struct icmp_ep_tx *tx,
 	return csum_partial(h, sizeof(*h), tx->csum);
 }
 
-static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+/*
+ * Every check a send makes before the family routes it, for both families
+ * and in the order the built-in makes them: length, flags, the user's echo
+ * header, then the destination, which goes into @tx.
+ */
+static int icmp_ep_tx_check(struct sock *sk, struct msghdr *msg, size_t len,
+			    struct icmp_ep_tx *tx)
 {
-	struct icmp_ep_tx tx = { .msg = msg };
 	int err;
 
 	if (len > 0xFFFF)
@@ -1020,12 +1044,31 @@ static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return -EINVAL;
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	if (memcpy_from_msg(&tx.echo, msg, sizeof(tx.echo)))
+	if (memcpy_from_msg(&tx->echo, msg, sizeof(tx->echo)))
 		return -EFAULT;
-	err = icmp_ep_echo_check(sk->sk_family, &tx.echo);
+	err = icmp_ep_echo_check(sk->sk_family, &tx->echo);
 	if (err)
 		return err;
 
+	if (!msg->msg_name)
+		return icmp_ep_state(sk) == ICMP_EP_CONNECTED ? 0 :
+								-EDESTADDRREQ;
+	if (msg->msg_namelen < icmp_ep_af(sk)->sockaddr_len)
+		return -EINVAL;
+	tx->dest = msg->msg_name;
+	if (tx->dest->sa_family != sk->sk_family)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct icmp_ep_tx tx = { .msg = msg };
+	int err;
+
+	err = icmp_ep_tx_check(sk, msg, len, &tx);
+	if (err)
+		return err;
 	err = icmp_ep_af(sk)->send(sk, msg, len, &tx);
 	if (err)
 		return err;
@@ -1142,70 +1185,70 @@ static bool icmp_ep_v4_peer_is_group(struct sock *sk)
 		       (RTCF_BROADCAST | RTCF_MULTICAST));
 }
 
+/* One SOL_IP control message, as ip_cmsg_send() takes it. */
+static int icmp_ep_v4_cmsg_ip(struct cmsghdr *cmsg, struct ipcm_cookie *ipc)
+{
+	struct in_pktinfo *info;
+	int val;
+
+	switch (cmsg->cmsg_type) {
+	case IP_RETOPTS:
+		return -EOPNOTSUPP;
+	case IP_PKTINFO:
+		if (cmsg->cmsg_len != CMSG_LEN(sizeof(*info)))
+			return -EINVAL;
+		info = (struct in_pktinfo *)CMSG_DATA(cmsg);
+		if (info->ipi_ifindex)
+			ipc->oif = info->ipi_ifindex;
+		ipc->addr = info->ipi_spec_dst.s_addr;
+		return 0;
+	case IP_TTL:
+	case IP_PROTOCOL:
+		if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+			return -EINVAL;
+		val = *(int *)CMSG_DATA(cmsg);
+		if (val < 1 || val > 255)
+			return -EINVAL;
+		if (cmsg->cmsg_type == IP_TTL)
+			ipc->ttl = val;
+		else
+			ipc->protocol = val;
+		return 0;
+	case IP_TOS:
+		if (cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
+			val = *(int *)CMSG_DATA(cmsg);
+		else if (cmsg->cmsg_len == CMSG_LEN(sizeof(u8)))
+			val = *(u8 *)CMSG_DATA(cmsg);
+		else
+			return -EINVAL;
+		if (val < 0 || val > 255)
+			return -EINVAL;
+		ipc->tos = val;
+		ipc->priority = rt_tos2priority(ipc->tos);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* IP_OPTIONS need ip_options_build(), which is not exported. */
 static int icmp_ep_v4_cmsg_send(struct sock *sk, struct msghdr *msg,
 				struct ipcm_cookie *ipc)
 {
 	struct cmsghdr *cmsg;
-	int err, val;
+	int err;
 
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
-		if (cmsg->cmsg_level == SOL_SOCKET) {
+		if (cmsg->cmsg_level == SOL_SOCKET)
 			err = __sock_cmsg_send(sk, cmsg, &ipc->sockc);
-			if (err)
-				return err;
-			continue;
-		}
-		if (cmsg->cmsg_level != SOL_IP)
-			continue;
-
-		switch (cmsg->cmsg_type) {
-		case IP_RETOPTS:
-			return -EOPNOTSUPP;
-		case IP_PKTINFO: {
-			struct in_pktinfo *info;
-
-			if (cmsg->cmsg_len != CMSG_LEN(sizeof(*info)))
-				return -EINVAL;
-			info = (struct in_pktinfo *)CMSG_DATA(cmsg);
-			if (info->ipi_ifindex)
-				ipc->oif = info->ipi_ifindex;
-			ipc->addr = info->ipi_spec_dst.s_addr;
-			break;
-		}
-		case IP_TTL:
-			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-				return -EINVAL;
-			val = *(int *)CMSG_DATA(cmsg);
-			if (val < 1 || val > 255)
-				return -EINVAL;
-			ipc->ttl = val;
-			break;
-		case IP_TOS:
-			if (cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
-				val = *(int *)CMSG_DATA(cmsg);
-			else if (cmsg->cmsg_len == CMSG_LEN(sizeof(u8)))
-				val = *(u8 *)CMSG_DATA(cmsg);
-			else
-				return -EINVAL;
-			if (val < 0 || val > 255)
-				return -EINVAL;
-			ipc->tos = val;
-			ipc->priority = rt_tos2priority(ipc->tos);
-			break;
-		case IP_PROTOCOL:
-			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-				return -EINVAL;
-			val = *(int *)CMSG_DATA(cmsg);
-			if (val < 1 || val > 255)
-				return -EINVAL;
-			ipc->protocol = val;
-			break;
-		default:
-			return -EINVAL;
-		}
+		else if (cmsg->cmsg_level == SOL_IP)
+			err = icmp_ep_v4_cmsg_ip(cmsg, ipc);
+		else
+			err = 0;
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -1222,19 +1265,10 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 	u8 tos, scope;
 	int err;
 
-	if (msg->msg_name) {
-		DECLARE_SOCKADDR(struct sockaddr_in *, usin, msg->msg_name);
-
-		if (msg->msg_namelen < sizeof(*usin))
-			return ERR_PTR(-EINVAL);
-		if (usin->sin_family != AF_INET)
-			return ERR_PTR(-EAFNOSUPPORT);
-		daddr = usin->sin_addr.s_addr;
-	} else {
-		if (icmp_ep_state(sk) != ICMP_EP_CONNECTED)
-			return ERR_PTR(-EDESTADDRREQ);
+	if (tx->dest)
+		daddr = ((const struct sockaddr_in *)tx->dest)->sin_addr.s_addr;
+	else
 		daddr = inet->inet_daddr;
-	}
 
 	ipcm_init_sk(ipc, inet);
 	if (msg->msg_controllen) {
@@ -1383,22 +1417,94 @@ static int icmp_ep_put_payload(struct icmp_ep_tx *tx, struct sk_buff *skb,
 }
 
 /*
+ * An skb for an echo request of @len bytes along @rt, once the socket's
+ * PMTU discovery setting lets it out whole; the error that stops it goes
+ * to the error queue as well, as ip_append_data() queues it.
+ */
+static struct sk_buff *icmp_ep_v4_alloc(struct sock *sk, struct msghdr *msg,
+					size_t len, struct rtable *rt,
+					const struct flowi4 *fl4, int *err)
+{
+	struct sk_buff *skb;
+	unsigned int mtu;
+
+	mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) :
+				   READ_ONCE(rt->dst.dev->mtu);
+	if (sizeof(struct iphdr) + len >
+	    (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu)) {
+		icmp_ep_v4_local_error(sk, EMSGSIZE, fl4->daddr,
+				       inet_sk(sk)->inet_dport, mtu);
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+
+	skb = icmp_ep_alloc_skb(sk, LL_RESERVED_SPACE(rt->dst.dev),
+				sizeof(struct iphdr) + sizeof(struct icmphdr),
+				len - sizeof(struct icmphdr),
+				rt->dst.dev->needed_tailroom, msg->msg_flags,
+				err);
+	/* As __ip_append_data(): iputils sets it after every reply. */
+	if (skb && (msg->msg_flags & MSG_CONFIRM))
+		skb_set_dst_pending_confirm(skb, 1);
+	return skb;
+}
+
+/* The echo request and its IP header, filled in as __ip_make_skb() would. */
+static int icmp_ep_v4_fill(struct sock *sk, struct sk_buff *skb, size_t len,
+			   struct icmp_ep_tx *tx, const struct ipcm_cookie *ipc,
+			   struct rtable *rt, const struct flowi4 *fl4)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct icmphdr *icmph;
+	struct iphdr *iph;
+	u8 pmtudisc;
+	int err;
+
+	skb_reset_network_header(skb);
+	iph = skb_put(skb, sizeof(*iph));
+	skb_set_transport_header(skb, sizeof(*iph));
+	icmph = skb_put(skb, sizeof(*icmph));
+	err = icmp_ep_put_payload(tx, skb, len - sizeof(*icmph));
+	if (err)
+		return err;
+	icmph->checksum = csum_fold(icmp_ep_finish_echo(sk, tx, icmph));
+
+	skb->ignore_df = ip_sk_ignore_df(sk);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = ipc->tos != -1 ? ipc->tos : READ_ONCE(inet->tos);
+	iph->frag_off = 0;
+	pmtudisc = READ_ONCE(inet->pmtudisc);
+	if (pmtudisc == IP_PMTUDISC_DO || pmtudisc == IP_PMTUDISC_PROBE ||
+	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
+		iph->frag_off = htons(IP_DF);
+	iph->ttl = icmp_ep_v4_ttl(inet, ipc, rt);
+	iph->protocol = IPPROTO_ICMP;
+	iph->saddr = fl4->saddr;
+	iph->daddr = fl4->daddr;
+	ip_select_ident(sock_net(sk), skb, sk);
+
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->priority = ipc->tos != -1 ? ipc->priority :
+					 READ_ONCE(sk->sk_priority);
+	skb->mark = ipc->sockc.mark;
+	skb->tstamp = ipc->sockc.transmit_time;
+	skb_setup_tx_timestamp(skb, ipc->sockc.tsflags);
+	return 0;
+}
+
+/*
  * ip_append_data() is not exported, so build the datagram here: one skb,
  * fragmented if need be by ip_output() like any local datagram.
  */
 static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 			   struct icmp_ep_tx *tx)
 {
-	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
 	struct ipcm_cookie ipc;
 	struct sk_buff *skb;
-	struct icmphdr *icmph;
 	struct flowi4 fl4;
-	struct iphdr *iph;
 	struct rtable *rt;
-	unsigned int mtu, hh_len;
-	u8 pmtudisc;
 	int err;
 
 	rt = icmp_ep_v4_route(sk, msg, tx, &ipc, &fl4);
@@ -1409,65 +1515,18 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 		if (msg->msg_flags & MSG_CONFIRM)
 			dst_confirm_neigh(&rt->dst, &fl4.daddr);
 		err = 0;
-		goto out;
+		goto out_rt;
 	}
 
-	mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) :
-				   READ_ONCE(rt->dst.dev->mtu);
-	err = -EMSGSIZE;
-	if (sizeof(*iph) + len > (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu)) {
-		icmp_ep_v4_local_error(sk, EMSGSIZE, fl4.daddr,
-				       inet->inet_dport, mtu);
-		goto out;
-	}
-
-	hh_len = LL_RESERVED_SPACE(rt->dst.dev);
-	skb = icmp_ep_alloc_skb(sk, hh_len, sizeof(*iph) + sizeof(*icmph),
-				len - sizeof(*icmph),
-				rt->dst.dev->needed_tailroom, msg->msg_flags,
-				&err);
+	skb = icmp_ep_v4_alloc(sk, msg, len, rt, &fl4, &err);
 	if (!skb)
-		goto out;
-	/* As __ip_append_data(): iputils sets it after every reply. */
-	if (msg->msg_flags & MSG_CONFIRM)
-		skb_set_dst_pending_confirm(skb, 1);
-
-	skb_reset_network_header(skb);
-	iph = skb_put(skb, sizeof(*iph));
-	skb_set_transport_header(skb, sizeof(*iph));
-	icmph = skb_put(skb, sizeof(*icmph));
-	err = icmp_ep_put_payload(tx, skb, len - sizeof(*icmph));
-	if (err) {
-		kfree_skb(skb);
-		goto out;
-	}
-	icmph->checksum = csum_fold(icmp_ep_finish_echo(sk, tx, icmph));
-
-	skb->ignore_df = ip_sk_ignore_df(sk);
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->tos = ipc.tos != -1 ? ipc.tos : READ_ONCE(inet->tos);
-	iph->frag_off = 0;
-	pmtudisc = READ_ONCE(inet->pmtudisc);
-	if (pmtudisc == IP_PMTUDISC_DO || pmtudisc == IP_PMTUDISC_PROBE ||
-	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
-		iph->frag_off = htons(IP_DF);
-	iph->ttl = icmp_ep_v4_ttl(inet, &ipc, rt);
-	iph->protocol = IPPROTO_ICMP;
-	iph->saddr = fl4.saddr;
-	iph->daddr = fl4.daddr;
-	ip_select_ident(net, skb, sk);
-
-	skb->ip_summed = CHECKSUM_NONE;
-	skb->priority = ipc.tos != -1 ? ipc.priority :
-					READ_ONCE(sk->sk_priority);
-	skb->mark = ipc.sockc.mark;
-	skb->tstamp = ipc.sockc.transmit_time;
-	skb_setup_tx_timestamp(skb, ipc.sockc.tsflags);
+		goto out_rt;
+	err = icmp_ep_v4_fill(sk, skb, len, tx, &ipc, rt, &fl4);
+	if (err)
+		goto err_skb;
 	skb_dst_set(skb, &rt->dst);
-	rt = NULL;
 
-	ICMPMSGOUT_INC_STATS(net, icmph->type);
+	ICMPMSGOUT_INC_STATS(net, tx->echo.type);
 	ICMP_INC_STATS(net, ICMP_MIB_OUTMSGS);
 
 	err = ip_local_out(net, sk, skb);
@@ -1475,7 +1534,11 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 		err = net_xmit_errno(err);
 	if (err)
 		IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
-out:
+	return err;
+
+err_skb:
+	kfree_skb(skb);
+out_rt:
 	ip_rt_put(rt);
 	return err;
 }
@@ -1509,6 +1572,40 @@ static int icmp_ep_v4_peer_name(struct sock *sk, struct sockaddr *uaddr)
 }
 
 /*
+ * The info an error carries, as icmp_unreach() and icmp_redirect() take
+ * it.  Return: false for a fragmentation-needed error that
+ * ip_no_pmtu_disc says to ignore.
+ */
+static bool icmp_ep_v4_err_info(const struct net *net,
+				const struct icmphdr *h, struct icmp_ep_rx *rx)
+{
+	switch (h->type) {
+	case ICMP_DEST_UNREACH:
+		if (h->code != ICMP_FRAG_NEEDED)
+			break;
+		/* As icmp_unreach(), which takes values above 3 as 1. */
+		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
+		case 0:
+			rx->info = ntohs(h->un.frag.mtu);
+			break;
+		case 2:
+		case 3:		/* ICMP has no strict tag validation */
+			return false;
+		default:
+			break;
+		}
+		break;
+	case ICMP_PARAMETERPROB:
+		rx->info = ntohl(h->un.gateway) >> 24;
+		break;
+	case ICMP_REDIRECT:
+		rx->info = ntohl(h->un.gateway);
+		break;
+	}
+	return true;
+}
+
+/*
  * Which errors reach a ping socket, and with what info, as icmp_unreach(),
  * icmp_redirect(), icmp_socket_deliver() and icmp_err() decide.
  */
@@ -1530,32 +1627,9 @@ icmp_ep_v4_rx_parse_error(const struct sk_buff *skb, const struct icmphdr *h,
 	if (inner->protocol != IPPROTO_ICMP)
 		return ICMP_EP_RX_IGNORE;
 
-	switch (h->type) {
-	case ICMP_DEST_UNREACH:
-		if (h->code > NR_ICMP_UNREACH)
-			return ICMP_EP_RX_FILTERED;
-		if (h->code != ICMP_FRAG_NEEDED)
-			break;
-		/* As icmp_unreach(), which takes values above 3 as 1. */
-		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
-		case 0:
-			rx->info = ntohs(h->un.frag.mtu);
-			break;
-		case 2:
-		case 3:		/* ICMP has no strict tag validation */
-			return ICMP_EP_RX_FILTERED;
-		default:
-			break;
-		}
-		break;
-	case ICMP_PARAMETERPROB:
-		rx->info = ntohl(h->un.gateway) >> 24;
-		break;
-	case ICMP_REDIRECT:
-		rx->info = ntohl(h->un.gateway);
-		break;
-	}
-
+	if ((h->type == ICMP_DEST_UNREACH && h->code > NR_ICMP_UNREACH) ||
+	    !icmp_ep_v4_err_info(net, h, rx))
+		return ICMP_EP_RX_FILTERED;
 	if (h->type != ICMP_REDIRECT &&
 	    !READ_ONCE(net->ipv4.sysctl_icmp_ignore_bogus_error_responses) &&
 	    inet_addr_type_dev_table(net, skb->dev, inner->daddr) ==
@@ -1735,6 +1809,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.saddr_offset = offsetof(struct iphdr, saddr),
 	.daddr_offset = offsetof(struct iphdr, daddr),
 	.addr_len = sizeof_field(struct iphdr, saddr),
+	.sockaddr_len = sizeof(struct sockaddr_in),
 	.check_bind = icmp_ep_v4_check_bind,
 	.set_bind_addr = icmp_ep_v4_set_bind_addr,
 	.get_bind_addr = icmp_ep_v4_get_bind_addr,
@@ -1861,102 +1936,127 @@ static int icmp_ep_v6_oif(struct sock *sk, const struct in6_addr *daddr,
 	return oif;
 }
 
-/* Like ping_v6_sendmsg(): through ip6_append_data(), always non-blocking. */
-static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
-			   struct icmp_ep_tx *tx)
+/*
+ * The flow of an echo request, as ping_v6_sendmsg() sets it up: the
+ * destination, which *@daddr points to, the device, the control messages
+ * and the socket's defaults.
+ */
+static int icmp_ep_v6_flow(struct sock *sk, struct msghdr *msg,
+			   struct icmp_ep_tx *tx, struct ipcm6_cookie *ipc6,
+			   struct flowi6 *fl6, const struct in6_addr **daddr)
 {
+	const struct sockaddr_in6 *u = (const struct sockaddr_in6 *)tx->dest;
 	struct ipv6_pinfo *np = inet6_sk(sk);
 	struct net *net = sock_net(sk);
-	struct ipcm6_cookie ipc6;
-	struct in6_addr *daddr;
-	struct flowi6 fl6 = {};
-	struct dst_entry *dst;
-	struct rt6_info *rt;
-	struct sk_buff *skb;
 	int oif = 0;
 	int err;
 
-	if (msg->msg_name) {
-		DECLARE_SOCKADDR(struct sockaddr_in6 *, u, msg->msg_name);
-
-		if (msg->msg_namelen < sizeof(*u))
-			return -EINVAL;
-		if (u->sin6_family != AF_INET6)
-			return -EAFNOSUPPORT;
-		daddr = &u->sin6_addr;
+	if (u) {
+		*daddr = &u->sin6_addr;
 		if (inet6_test_bit(SNDFLOW, sk))
-			fl6.flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
-		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)))
+			fl6->flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(*daddr)))
 			oif = u->sin6_scope_id;
 	} else {
-		if (icmp_ep_state(sk) != ICMP_EP_CONNECTED)
-			return -EDESTADDRREQ;
-		daddr = &sk->sk_v6_daddr;
-		fl6.flowlabel = np->flow_label;
+		*daddr = &sk->sk_v6_daddr;
+		fl6->flowlabel = np->flow_label;
 	}
 
-	oif = icmp_ep_v6_oif(sk, daddr, oif);
-	if ((__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)) && !oif) ||
-	    ipv6_addr_v4mapped(daddr) ||
+	oif = icmp_ep_v6_oif(sk, *daddr, oif);
+	if ((__ipv6_addr_needs_scope_id(ipv6_addr_type(*daddr)) && !oif) ||
+	    ipv6_addr_v4mapped(*daddr) ||
 	    (oif && sk->sk_bound_dev_if && oif != sk->sk_bound_dev_if &&
 	     l3mdev_master_ifindex_by_index(net, oif) != sk->sk_bound_dev_if))
 		return -EINVAL;
 
-	ipcm6_init_sk(&ipc6, sk);
-	ipc6.sockc.tsflags = READ_ONCE(sk->sk_tsflags);
-	ipc6.sockc.mark = READ_ONCE(sk->sk_mark);
-	fl6.flowi6_oif = oif;
+	ipcm6_init_sk(ipc6, sk);
+	ipc6->sockc.tsflags = READ_ONCE(sk->sk_tsflags);
+	ipc6->sockc.mark = READ_ONCE(sk->sk_mark);
+	fl6->flowi6_oif = oif;
 
 	if (msg->msg_controllen) {
 		struct ipv6_txoptions opt = { .tot_len = sizeof(opt) };
 
-		ipc6.opt = &opt;
-		err = ip6_datagram_send_ctl(net, sk, msg, &fl6, &ipc6);
+		ipc6->opt = &opt;
+		err = ip6_datagram_send_ctl(net, sk, msg, fl6, ipc6);
 		if (err < 0)
 			return err;
 		/* As in the built-in: extension headers are not sent. */
-		ipc6.opt = NULL;
+		ipc6->opt = NULL;
 	}
 
-	fl6.flowi6_proto = IPPROTO_ICMPV6;
-	fl6.saddr = np->saddr;
-	fl6.daddr = *daddr;
-	fl6.flowi6_mark = ipc6.sockc.mark;
-	fl6.flowi6_uid = sk->sk_uid;
-	fl6.fl6_icmp_type = tx->echo.type;
-	fl6.fl6_icmp_code = tx->echo.code;
-	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
-	fl6.flowlabel = ip6_make_flowinfo(ipc6.tclass, fl6.flowlabel);
+	fl6->flowi6_proto = IPPROTO_ICMPV6;
+	fl6->saddr = np->saddr;
+	fl6->daddr = **daddr;
+	fl6->flowi6_mark = ipc6->sockc.mark;
+	fl6->flowi6_uid = sk->sk_uid;
+	fl6->fl6_icmp_type = tx->echo.type;
+	fl6->fl6_icmp_code = tx->echo.code;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl6));
+	fl6->flowlabel = ip6_make_flowinfo(ipc6->tclass, fl6->flowlabel);
+	return 0;
+}
+
+/* Build and send the datagram on the socket's write queue, which it guards. */
+static int icmp_ep_v6_append(struct sock *sk, size_t len,
+			     struct icmp_ep_tx *tx, struct ipcm6_cookie *ipc6,
+			     struct flowi6 *fl6, struct dst_entry *dst)
+{
+	struct rt6_info *rt = dst_rt6_info(dst);
+	struct icmp6hdr *h;
+	struct sk_buff *skb;
+	int err;
+
+	sock_owned_by_me(sk);
+
+	err = ip6_append_data(sk, icmp_ep_getfrag, tx, len,
+			      sizeof(struct icmp6hdr), ipc6, fl6, rt,
+			      MSG_DONTWAIT);
+	if (err) {
+		ICMP6_INC_STATS(sock_net(sk), rt->rt6i_idev,
+				ICMP6_MIB_OUTERRORS);
+		ip6_flush_pending_frames(sk);
+		return err;
+	}
+	skb = skb_peek(&sk->sk_write_queue);
+	if (!skb)
+		return 0;
+
+	h = icmp6_hdr(skb);
+	h->icmp6_cksum = csum_ipv6_magic(&fl6->saddr, &fl6->daddr, len,
+					 IPPROTO_ICMPV6,
+					 icmp_ep_finish_echo(sk, tx, h));
+	/*
+	 * The built-in ignores what the output path says, so that a
+	 * netfilter OUTPUT drop is a successful send on IPv6 (EPERM on
+	 * IPv4).  Userspace sees the same here.
+	 */
+	ip6_push_pending_frames(sk);
+	return 0;
+}
+
+/* Like ping_v6_sendmsg(): through ip6_append_data(), always non-blocking. */
+static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
+			   struct icmp_ep_tx *tx)
+{
+	const struct in6_addr *daddr;
+	struct ipcm6_cookie ipc6;
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	int err;
+
+	err = icmp_ep_v6_flow(sk, msg, tx, &ipc6, &fl6, &daddr);
+	if (err)
+		return err;
 
 	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	rt = dst_rt6_info(dst);
-
 	if (ipc6.hlimit < 0)
-		ipc6.hlimit = ip6_sk_dst_hoplimit(np, &fl6, dst);
+		ipc6.hlimit = ip6_sk_dst_hoplimit(inet6_sk(sk), &fl6, dst);
 
 	lock_sock(sk);
-	err = ip6_append_data(sk, icmp_ep_getfrag, tx, len,
-			      sizeof(struct icmp6hdr), &ipc6, &fl6, rt,
-			      MSG_DONTWAIT);
-	skb = skb_peek(&sk->sk_write_queue);
-	if (err) {
-		ICMP6_INC_STATS(net, rt->rt6i_idev, ICMP6_MIB_OUTERRORS);
-		ip6_flush_pending_frames(sk);
-	} else if (skb) {
-		struct icmp6hdr *h = icmp6_hdr(skb);
-		__wsum csum = icmp_ep_finish_echo(sk, tx, h);
-
-		h->icmp6_cksum = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, len,
-						 IPPROTO_ICMPV6, csum);
-		/*
-		 * The built-in ignores what the output path says, so that a
-		 * netfilter OUTPUT drop is a successful send on IPv6 (EPERM
-		 * on IPv4).  Userspace sees the same here.
-		 */
-		ip6_push_pending_frames(sk);
-	}
+	err = icmp_ep_v6_append(sk, len, tx, &ipc6, &fl6, dst);
 	release_sock(sk);
 
 	dst_release(dst);
@@ -2362,6 +2462,7 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.saddr_offset = offsetof(struct ipv6hdr, saddr),
 	.daddr_offset = offsetof(struct ipv6hdr, daddr),
 	.addr_len = sizeof_field(struct ipv6hdr, saddr),
+	.sockaddr_len = sizeof(struct sockaddr_in6),
 	.check_bind = icmp_ep_v6_check_bind,
 	.set_bind_addr = icmp_ep_v6_set_bind_addr,
 	.get_bind_addr = icmp_ep_v6_get_bind_addr,
@@ -2458,36 +2559,17 @@ static int icmp_ep_queue_error(struct sock *sk, const struct icmp_ep_af *af,
 /*
  * As ping_err(): the error becomes an error-queue entry with IP_RECVERR or
  * IPV6_RECVERR, and sk_err in any case, unless the socket asked for neither
- * and the error is soft or the socket unconnected.
+ * and the error is soft or the socket unconnected.  Consumes @clone.
+ * Return: what became of the error, which reached the socket whether or
+ * not it was reported, unless a full error queue refused the entry.
  */
-static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
-					   const struct icmp_ep_af *af,
-					   struct sk_buff *skb,
-					   const struct icmp_ep_rx *rx)
+static enum icmp_ep_stat icmp_ep_report_error(struct sock *sk,
+					      const struct icmp_ep_af *af,
+					      struct sk_buff *clone,
+					      const struct icmp_ep_rx *rx,
+					      int err, int harderr)
 {
-	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
-	struct sk_buff *clone;
-	int err, harderr;
-
-	clone = icmp_ep_rx_clone(af, skb, rx);
-	if (!clone)
-		return stat;
-	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
-	/*
-	 * The kernel's PMTU and redirect helpers read the quoted header at
-	 * skb->data, and the error queue the quoted echo: as
-	 * icmp_socket_deliver(), make the whole quote linear first, wherever
-	 * GRO, header split or reassembly left it.
-	 */
-	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner) ||
-	    !pskb_may_pull(clone, rx->quote - rx->inner + ICMP_EP_ECHO_HDR_LEN))
-		goto out;
-
-	stat = ICMP_EP_STAT_ERRORS_DELIVERED;
-	af->err_update_route(sk, clone, rx);
-	harderr = af->err_convert(sk, rx, &err);
-	if (harderr < 0)
-		goto out;
+	enum icmp_ep_stat stat = ICMP_EP_STAT_ERRORS_DELIVERED;
 
 	if (af->recverr(sk)) {
 		/* As ip_icmp_error(): a full queue loses the entry only. */
@@ -2496,14 +2578,52 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 		else
 			clone = NULL;
 	} else if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
-		goto out;
+		kfree_skb(clone);
+		return ICMP_EP_STAT_ERRORS_DELIVERED;
 	}
 
 	sk->sk_err = err;
 	sk_error_report(sk);
-out:
 	kfree_skb(clone);
 	return stat;
+}
+
+/*
+ * An ICMP error for @sk: the route changes it makes, then, unless the
+ * socket ignores it, its report.
+ */
+static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
+					   const struct icmp_ep_af *af,
+					   struct sk_buff *skb,
+					   const struct icmp_ep_rx *rx)
+{
+	struct sk_buff *clone;
+	int err, harderr;
+
+	clone = icmp_ep_rx_clone(af, skb, rx);
+	if (!clone)
+		return ICMP_EP_STAT_DROP_QUEUE_FULL;
+	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
+	/*
+	 * The kernel's PMTU and redirect helpers read the quoted header at
+	 * skb->data, and the error queue the quoted echo: as
+	 * icmp_socket_deliver(), make the whole quote linear first, wherever
+	 * GRO, header split or reassembly left it.
+	 */
+	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner) ||
+	    !pskb_may_pull(clone, rx->quote - rx->inner + ICMP_EP_ECHO_HDR_LEN)) {
+		kfree_skb(clone);
+		return ICMP_EP_STAT_DROP_QUEUE_FULL;
+	}
+
+	af->err_update_route(sk, clone, rx);
+	harderr = af->err_convert(sk, rx, &err);
+	if (harderr < 0) {
+		/* Heard, and ignored, as with IP_PMTUDISC_DONT. */
+		kfree_skb(clone);
+		return ICMP_EP_STAT_ERRORS_DELIVERED;
+	}
+	return icmp_ep_report_error(sk, af, clone, rx, err, harderr);
 }
 
 /*
