@@ -13,6 +13,15 @@
  * Replies reach us through a netfilter LOCAL_IN hook, as icmp_rcv() has no
  * hook of its own.  The hook delivers a clone and lets the original go on
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
+ *
+ * The sections follow the data, each under a one-line banner: tables and
+ * idents (the per-family ops &struct icmp_ep_af, the per-netns socket
+ * table, ident allocation and the per-uid cap); the state machine; the
+ * socket calls both families share (bind, connect, the send checks,
+ * recvmsg); the IPv4 ops, then the IPv6 ops (binding, routing and building
+ * an echo request, parsing replies and errors, the error queue); the
+ * receive hook (lookup, delivery, counters, KUnit's entry points); /proc;
+ * and init/exit (protocol registration, per-netns setup, the module).
  */
 
 #include <kunit/visibility.h>
@@ -52,6 +61,8 @@
 #include <net/xfrm.h>
 
 #include "icmp_ep.h"
+
+/* Tables and idents: the family ops, per-netns socket tables, idents */
 
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
@@ -338,8 +349,6 @@ static void icmp_ep_count(struct icmp_ep_table *t, enum icmp_ep_stat stat)
 	this_cpu_inc(t->stats->count[stat]);
 }
 
-/* Ident allocation */
-
 /**
  * icmp_ep_idents_init() - reset an ident set to "all free"
  * @ids: the set
@@ -438,42 +447,6 @@ int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint)
 	return word * BITS_PER_LONG + ffz(ids->used[word]);
 }
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_pick);
-
-/* State machine */
-
-/**
- * icmp_ep_state_change_valid() - whether the state machine allows a move
- * @from: current state
- * @to: next state
- *
- * Context: Any context.
- * Return: true if a socket may go from @from to @to.
- */
-bool icmp_ep_state_change_valid(enum icmp_ep_state from,
-				enum icmp_ep_state to)
-{
-	if (from == ICMP_EP_CLOSED)
-		return false;
-	/* connect() binds first. */
-	return from != ICMP_EP_INITIAL || to != ICMP_EP_CONNECTED;
-}
-EXPORT_SYMBOL_IF_KUNIT(icmp_ep_state_change_valid);
-
-static void icmp_ep_set_state(struct sock *sk, enum icmp_ep_state to)
-{
-	struct icmp_ep_sock *ep = icmp_ep_sk(sk);
-
-	sock_owned_by_me(sk);
-	WARN_ON_ONCE(!icmp_ep_state_change_valid(ep->state, to));
-	WRITE_ONCE(ep->state, to);
-}
-
-static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
-{
-	return READ_ONCE(icmp_ep_sk(sk)->state);
-}
-
-/* The ident table */
 
 /*
  * Whether @sk may hold @ident: a free one, or one whose holders all set
@@ -676,68 +649,41 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
-/*
- * Whether @sk is the socket for the packet.  A connected socket hears only
- * its peer, as gVisor's endpoint registered under its full ID and as a
- * connected UDP socket does: *@not_peer says that was all that failed.
- */
-static __always_inline bool
-icmp_ep_sk_match(const struct sock *sk, const struct net *net,
-		 const struct icmp_ep_af *af, const struct sk_buff *skb,
-		 const struct icmp_ep_rx *rx, bool *not_peer)
-{
-	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+/* State machine: a socket's lifecycle */
 
-	if (!net_eq(sock_net(sk), net))
+/**
+ * icmp_ep_state_change_valid() - whether the state machine allows a move
+ * @from: current state
+ * @to: next state
+ *
+ * Context: Any context.
+ * Return: true if a socket may go from @from to @to.
+ */
+bool icmp_ep_state_change_valid(enum icmp_ep_state from,
+				enum icmp_ep_state to)
+{
+	if (from == ICMP_EP_CLOSED)
 		return false;
-	if (bound_dev_if && bound_dev_if != rx->dif &&
-	    bound_dev_if != rx->sdif)
-		return false;
-	if (!af->rx_daddr_match(sk, skb))
-		return false;
-	if (READ_ONCE(icmp_ep_sk(sk)->peer_only) &&
-	    !af->rx_peer_match(sk, &rx->peer)) {
-		*not_peer = true;
-		return false;
-	}
-	return true;
+	/* connect() binds first. */
+	return from != ICMP_EP_INITIAL || to != ICMP_EP_CONNECTED;
+}
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_state_change_valid);
+
+static void icmp_ep_set_state(struct sock *sk, enum icmp_ep_state to)
+{
+	struct icmp_ep_sock *ep = icmp_ep_sk(sk);
+
+	sock_owned_by_me(sk);
+	WARN_ON_ONCE(!icmp_ep_state_change_valid(ep->state, to));
+	WRITE_ONCE(ep->state, to);
 }
 
-/*
- * The socket a reply or error is for, with a reference the caller must
- * put.  As __inet_lookup_established() does for TCP's equally
- * SLAB_TYPESAFE_BY_RCU sockets: match, pin, then match again, as the
- * memory may have become another socket before the pin.  Without a socket,
- * *@not_peer says whether a connected one held the ident but heard only
- * another peer; read unpinned, it may be stale, but it only picks the
- * counter of a packet that is dropped either way.
- */
-static __always_inline struct sock *
-icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
-	       const struct icmp_ep_af *af, const struct sk_buff *skb,
-	       const struct icmp_ep_rx *rx, bool *not_peer)
+static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
 {
-	struct rhlist_head *list, *pos;
-	struct icmp_ep_node *node;
-
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "icmp_ep lookup outside RCU");
-
-	list = rhltable_lookup(&t->socks, &rx->ident, icmp_ep_rht_params);
-	rhl_for_each_entry_rcu(node, pos, list, list) {
-		struct sock *sk = node->sk;
-
-		if (!icmp_ep_sk_match(sk, net, af, skb, rx, not_peer) ||
-		    unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
-			continue;
-		if (likely(rcu_access_pointer(icmp_ep_sk(sk)->node) == node &&
-			   icmp_ep_sk_match(sk, net, af, skb, rx, not_peer)))
-			return sk;
-		sock_put(sk);
-	}
-	return NULL;
+	return READ_ONCE(icmp_ep_sk(sk)->state);
 }
 
-/* Socket calls shared by both families */
+/* Socket calls: the struct proto entries both families share */
 
 static int icmp_ep_check_group(struct net *net)
 {
@@ -1106,7 +1052,7 @@ static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	return err;
 }
 
-/* IPv4 */
+/* IPv4: the icmp_ep_inet ops */
 
 static int icmp_ep_v4_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -1832,7 +1778,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.seq_addrs = icmp_ep_v4_seq_addrs,
 };
 
-/* IPv6 */
+/* IPv6: the icmp_ep_inet6 ops */
 
 static int icmp_ep_v6_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -2487,7 +2433,68 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.seq_addrs = icmp_ep_v6_seq_addrs,
 };
 
-/* The receive hook */
+/* Receive hook: socket lookup, delivery of replies and errors */
+
+/*
+ * Whether @sk is the socket for the packet.  A connected socket hears only
+ * its peer, as gVisor's endpoint registered under its full ID and as a
+ * connected UDP socket does: *@not_peer says that was all that failed.
+ */
+static __always_inline bool
+icmp_ep_sk_match(const struct sock *sk, const struct net *net,
+		 const struct icmp_ep_af *af, const struct sk_buff *skb,
+		 const struct icmp_ep_rx *rx, bool *not_peer)
+{
+	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+
+	if (!net_eq(sock_net(sk), net))
+		return false;
+	if (bound_dev_if && bound_dev_if != rx->dif &&
+	    bound_dev_if != rx->sdif)
+		return false;
+	if (!af->rx_daddr_match(sk, skb))
+		return false;
+	if (READ_ONCE(icmp_ep_sk(sk)->peer_only) &&
+	    !af->rx_peer_match(sk, &rx->peer)) {
+		*not_peer = true;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The socket a reply or error is for, with a reference the caller must
+ * put.  As __inet_lookup_established() does for TCP's equally
+ * SLAB_TYPESAFE_BY_RCU sockets: match, pin, then match again, as the
+ * memory may have become another socket before the pin.  Without a socket,
+ * *@not_peer says whether a connected one held the ident but heard only
+ * another peer; read unpinned, it may be stale, but it only picks the
+ * counter of a packet that is dropped either way.
+ */
+static __always_inline struct sock *
+icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
+	       const struct icmp_ep_af *af, const struct sk_buff *skb,
+	       const struct icmp_ep_rx *rx, bool *not_peer)
+{
+	struct rhlist_head *list, *pos;
+	struct icmp_ep_node *node;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "icmp_ep lookup outside RCU");
+
+	list = rhltable_lookup(&t->socks, &rx->ident, icmp_ep_rht_params);
+	rhl_for_each_entry_rcu(node, pos, list, list) {
+		struct sock *sk = node->sk;
+
+		if (!icmp_ep_sk_match(sk, net, af, skb, rx, not_peer) ||
+		    unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			continue;
+		if (likely(rcu_access_pointer(icmp_ep_sk(sk)->node) == node &&
+			   icmp_ep_sk_match(sk, net, af, skb, rx, not_peer)))
+			return sk;
+		sock_put(sk);
+	}
+	return NULL;
+}
 
 /*
  * A clone for the socket, with the control block that the kernel's own
@@ -2863,114 +2870,7 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_deliver);
 #endif
 
-/* Protocol registration */
-
-static struct proto icmp_ep_prot = {
-	.name = "ICMP_EP",
-	.owner = THIS_MODULE,
-	.init = icmp_ep_init_sock,
-	.close = icmp_ep_close,
-	.pre_connect = icmp_ep_v4_pre_connect,
-	.connect = icmp_ep_connect,
-	.disconnect = icmp_ep_disconnect,
-	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
-	.setsockopt = ip_setsockopt,
-	.getsockopt = ip_getsockopt,
-	.sendmsg = icmp_ep_sendmsg,
-	.recvmsg = icmp_ep_recvmsg,
-	.bind = icmp_ep_bind,
-	.release_cb = ip4_datagram_release_cb,
-	.unhash = icmp_ep_unhash,
-	.get_port = icmp_ep_get_port,
-	.put_port = icmp_ep_unhash,
-	.obj_size = sizeof(struct icmp_ep_sock),
-	.slab_flags = SLAB_TYPESAFE_BY_RCU,
-};
-
-static struct proto icmp_ep6_prot = {
-	.name = "ICMP_EPv6",
-	.owner = THIS_MODULE,
-	.init = icmp_ep_init_sock,
-	.close = icmp_ep_close,
-	.pre_connect = icmp_ep_v6_pre_connect,
-	.connect = icmp_ep_connect,
-	.disconnect = icmp_ep_disconnect,
-	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
-	.setsockopt = ipv6_setsockopt,
-	.getsockopt = ipv6_getsockopt,
-	.sendmsg = icmp_ep_sendmsg,
-	.recvmsg = icmp_ep_recvmsg,
-	.bind = icmp_ep_bind,
-	.unhash = icmp_ep_unhash,
-	.get_port = icmp_ep_get_port,
-	.put_port = icmp_ep_unhash,
-	.obj_size = sizeof(struct icmp_ep6_sock),
-	.slab_flags = SLAB_TYPESAFE_BY_RCU,
-};
-
-/* As inet_sockraw_ops, which is not exported, but with our getname. */
-static const struct proto_ops icmp_ep_ops = {
-	.family = PF_INET,
-	.owner = THIS_MODULE,
-	.release = inet_release,
-	.bind = inet_bind,
-	.connect = inet_dgram_connect,
-	.socketpair = sock_no_socketpair,
-	.accept = sock_no_accept,
-	.getname = icmp_ep_getname,
-	.poll = datagram_poll,
-	.ioctl = inet_ioctl,
-	.gettstamp = sock_gettstamp,
-	.listen = sock_no_listen,
-	.shutdown = inet_shutdown,
-	.setsockopt = sock_common_setsockopt,
-	.getsockopt = sock_common_getsockopt,
-	.sendmsg = inet_sendmsg,
-	.recvmsg = inet_recvmsg,
-	.mmap = sock_no_mmap,
-};
-
-/* As inet6_sockraw_ops, which is not exported, but with our getname. */
-static const struct proto_ops icmp_ep6_ops = {
-	.family = PF_INET6,
-	.owner = THIS_MODULE,
-	.release = inet6_release,
-	.bind = inet6_bind,
-	.connect = inet_dgram_connect,
-	.socketpair = sock_no_socketpair,
-	.accept = sock_no_accept,
-	.getname = icmp_ep_getname,
-	.poll = datagram_poll,
-	.ioctl = inet6_ioctl,
-	.gettstamp = sock_gettstamp,
-	.listen = sock_no_listen,
-	.shutdown = inet_shutdown,
-	.setsockopt = sock_common_setsockopt,
-	.getsockopt = sock_common_getsockopt,
-	.sendmsg = inet_sendmsg,
-	.recvmsg = sock_common_recvmsg,
-	.mmap = sock_no_mmap,
-#ifdef CONFIG_COMPAT
-	.compat_ioctl = inet6_compat_ioctl,
-#endif
-};
-
-/* No INET_PROTOSW_REUSE: it would set sk_reuse on every socket. */
-static struct inet_protosw icmp_ep_protosw = {
-	.type = SOCK_DGRAM,
-	.protocol = IPPROTO_ICMP,
-	.prot = &icmp_ep_prot,
-	.ops = &icmp_ep_ops,
-};
-
-static struct inet_protosw icmp_ep6_protosw = {
-	.type = SOCK_DGRAM,
-	.protocol = IPPROTO_ICMPV6,
-	.prot = &icmp_ep6_prot,
-	.ops = &icmp_ep6_ops,
-};
-
-/* /proc/net/icmp_ep, /proc/net/icmp_ep6 and /proc/net/stat/icmp_ep */
+/* /proc: /proc/net/icmp_ep, /proc/net/icmp_ep6, /proc/net/stat/icmp_ep */
 
 struct icmp_ep_iter {
 	struct seq_net_private p;	/* must be first */
@@ -3104,7 +3004,112 @@ static int icmp_ep_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* Per-namespace state */
+/* Init and exit: protocols, per-netns state, module */
+
+static struct proto icmp_ep_prot = {
+	.name = "ICMP_EP",
+	.owner = THIS_MODULE,
+	.init = icmp_ep_init_sock,
+	.close = icmp_ep_close,
+	.pre_connect = icmp_ep_v4_pre_connect,
+	.connect = icmp_ep_connect,
+	.disconnect = icmp_ep_disconnect,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
+	.setsockopt = ip_setsockopt,
+	.getsockopt = ip_getsockopt,
+	.sendmsg = icmp_ep_sendmsg,
+	.recvmsg = icmp_ep_recvmsg,
+	.bind = icmp_ep_bind,
+	.release_cb = ip4_datagram_release_cb,
+	.unhash = icmp_ep_unhash,
+	.get_port = icmp_ep_get_port,
+	.put_port = icmp_ep_unhash,
+	.obj_size = sizeof(struct icmp_ep_sock),
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,
+};
+
+static struct proto icmp_ep6_prot = {
+	.name = "ICMP_EPv6",
+	.owner = THIS_MODULE,
+	.init = icmp_ep_init_sock,
+	.close = icmp_ep_close,
+	.pre_connect = icmp_ep_v6_pre_connect,
+	.connect = icmp_ep_connect,
+	.disconnect = icmp_ep_disconnect,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
+	.setsockopt = ipv6_setsockopt,
+	.getsockopt = ipv6_getsockopt,
+	.sendmsg = icmp_ep_sendmsg,
+	.recvmsg = icmp_ep_recvmsg,
+	.bind = icmp_ep_bind,
+	.unhash = icmp_ep_unhash,
+	.get_port = icmp_ep_get_port,
+	.put_port = icmp_ep_unhash,
+	.obj_size = sizeof(struct icmp_ep6_sock),
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,
+};
+
+/* As inet_sockraw_ops, which is not exported, but with our getname. */
+static const struct proto_ops icmp_ep_ops = {
+	.family = PF_INET,
+	.owner = THIS_MODULE,
+	.release = inet_release,
+	.bind = inet_bind,
+	.connect = inet_dgram_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = icmp_ep_getname,
+	.poll = datagram_poll,
+	.ioctl = inet_ioctl,
+	.gettstamp = sock_gettstamp,
+	.listen = sock_no_listen,
+	.shutdown = inet_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
+	.mmap = sock_no_mmap,
+};
+
+/* As inet6_sockraw_ops, which is not exported, but with our getname. */
+static const struct proto_ops icmp_ep6_ops = {
+	.family = PF_INET6,
+	.owner = THIS_MODULE,
+	.release = inet6_release,
+	.bind = inet6_bind,
+	.connect = inet_dgram_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = icmp_ep_getname,
+	.poll = datagram_poll,
+	.ioctl = inet6_ioctl,
+	.gettstamp = sock_gettstamp,
+	.listen = sock_no_listen,
+	.shutdown = inet_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = sock_common_recvmsg,
+	.mmap = sock_no_mmap,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = inet6_compat_ioctl,
+#endif
+};
+
+/* No INET_PROTOSW_REUSE: it would set sk_reuse on every socket. */
+static struct inet_protosw icmp_ep_protosw = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_ICMP,
+	.prot = &icmp_ep_prot,
+	.ops = &icmp_ep_ops,
+};
+
+static struct inet_protosw icmp_ep6_protosw = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_ICMPV6,
+	.prot = &icmp_ep6_prot,
+	.ops = &icmp_ep6_ops,
+};
 
 static void icmp_ep_table_free(struct icmp_ep_table *t)
 {
