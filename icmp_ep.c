@@ -13,6 +13,15 @@
  * Replies reach us through a netfilter LOCAL_IN hook, as icmp_rcv() has no
  * hook of its own.  The hook delivers a clone and lets the original go on
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
+ *
+ * The sections follow the data, each under a one-line banner: tables and
+ * idents (the per-family ops &struct icmp_ep_af, the per-netns socket
+ * table, ident allocation and the per-uid cap); the state machine; the
+ * socket calls both families share (bind, connect, the send checks,
+ * recvmsg); the IPv4 ops, then the IPv6 ops (binding, routing and building
+ * an echo request, parsing replies and errors, the error queue); the
+ * receive hook (lookup, delivery, counters, KUnit's entry points); /proc;
+ * and init/exit (protocol registration, per-netns setup, the module).
  */
 
 #include <kunit/visibility.h>
@@ -53,6 +62,8 @@
 
 #include "icmp_ep.h"
 
+/* Tables and idents: the family ops, per-netns socket tables, idents */
+
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
  * anything the administrator drops or rewrites is never seen by a socket;
@@ -91,23 +102,159 @@ static bool icmp_ep_frag6_tried;
 static int (*icmp_ep_frag6_gather)(struct net *net, struct sk_buff *skb,
 				   u32 user);
 
-/* One send in progress: the validated echo header and the running checksum. */
+/*
+ * One send in progress: the validated echo header, the destination the user
+ * named (NULL for the connected peer) and the running checksum.
+ */
 struct icmp_ep_tx {
 	struct icmphdr echo;
 	struct msghdr *msg;
+	const struct sockaddr *dest;
 	__wsum csum;
 };
 
 /*
  * Everything that differs between IPv4 and IPv6 sits behind this table;
  * the state machine, ident table, send checks and receive demux are shared.
+ * Every hook is mandatory unless noted.  "Socket locked" means lock_sock();
+ * "pinned" means the caller holds a reference, not the lock.
+ *
+ * enum icmp_ep_af_index index;
+ *	The family's slot in &struct icmp_ep_net.tables.
+ * u8 saddr_offset, daddr_offset, addr_len;
+ *	Where the family's IP header holds its addresses, and their size.
+ * unsigned int sockaddr_len;
+ *	The size of the family's sockaddr, which a destination must fill.
+ * unsigned int rx_iphdr_len;
+ *	The fixed IP header, which the reverse policy check pulls.
+ *
+ * int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
+ *		     int addr_len, int *bound_dev_if);
+ *	Validate the address bind() was given, as inet_bind() and
+ *	inet6_bind() do.  May narrow *@bound_dev_if to the scope of a
+ *	link-local address; touches nothing else.
+ *	Context: process, socket locked; may take the RCU read lock.
+ *	Return: 0 or a negative errno for bind().
+ * void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
+ *	Make @uaddr, already checked, the socket's local address (and, on
+ *	IPv6, forget the peer).  Writes only those addresses; the receive
+ *	path reads them under RCU, so the IPv4 one is a WRITE_ONCE().
+ *	Context: process, socket locked.
+ * void (*get_bind_addr)(const struct sock *sk, struct sockaddr_storage *ss);
+ *	Save the local address into @ss, family and address only, so that
+ *	->set_bind_addr() can put it back when taking an ident fails.
+ *	Context: process, socket locked.
+ * bool (*bind_addr_is_any)(const struct sock *sk);
+ *	Whether the local address is the wildcard.
+ *	Context: process, socket locked.
+ *
+ * int (*connect)(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+ *	Set the peer and cache its route, as __ip4_datagram_connect() and
+ *	__ip6_datagram_connect() do: writes the peer address, the source
+ *	address if unbound, and the socket's dst.  The socket holds an ident.
+ *	Context: process, socket locked.
+ *	Return: 0 or a negative errno for connect().
+ * bool (*peer_is_group)(struct sock *sk);
+ *	Whether the peer just connected to is a broadcast or multicast
+ *	address, whose replies come from other addresses.  Reads the peer
+ *	and the cached route.
+ *	Context: process, socket locked, right after ->connect() succeeded.
+ *
+ * int (*send)(struct sock *sk, struct msghdr *msg, size_t len,
+ *	       struct icmp_ep_tx *tx);
+ *	Route, build and transmit the echo request whose header @tx holds,
+ *	validated, to &icmp_ep_tx.dest, checked, or when that is NULL to the
+ *	peer of the connected socket.
+ *	Reads the socket's options and cached route, may queue a local
+ *	error (IPv4) and moves the kernel's IP and ICMP MIB counters.
+ *	Context: process, socket not locked (IPv6 locks it around its write
+ *	queue); may sleep unless MSG_DONTWAIT.
+ *	Return: 0 or a negative errno for sendmsg().
+ * void (*recv_name)(struct sock *sk, struct msghdr *msg, struct sk_buff *skb,
+ *		     int *addr_len);
+ *	Fill the source address of the reply @skb into msg_name, with
+ *	*@addr_len, and the control messages the socket asked for.
+ *	Context: process, socket not locked; @skb is off the receive queue.
+ * int (*peer_name)(struct sock *sk, struct sockaddr *uaddr);
+ *	Fill the peer address for getpeername().
+ *	Context: process, socket locked and connected.
+ *	Return: the length of the address filled in.
+ *
+ * The receive hooks below run in the netfilter LOCAL_IN hook: softirq (or
+ * KUnit's caller, with bottom halves off), under rcu_read_lock().
+ *
+ * enum icmp_ep_rx_verdict (*rx_parse)(const struct sk_buff *skb,
+ *				       struct icmp_ep_rx *rx);
+ *	Classify the packet, as icmp_rcv() or icmpv6_rcv() and the kernel's
+ *	error handlers would, and fill @rx for a match.  Reads @skb through
+ *	skb_header_pointer() only, and the netns sysctls; no socket.
+ *	Return: the verdict; %ICMP_EP_RX_FRAGMENT only from IPv6.
+ * int (*rx_gather)(struct net *net, struct sk_buff *skb);
+ *	Optional, IPv6 only: reassemble a fragment that ->rx_parse() found.
+ *	May take @skb into a reassembly queue, or turn it into the whole
+ *	packet.
+ *	Return: 0 when @skb is whole or left alone, -EINPROGRESS when it was
+ *	taken, another negative errno when refused.
+ * int (*rx_policy_check)(struct sk_buff *skb, const struct icmp_ep_rx *rx,
+ *			  bool reverse);
+ *	Run the inbound IPsec policy check on @skb, or with @reverse the
+ *	reversed check on the quoted packet, at whose header the caller has
+ *	set the network header.  May change @skb's control block for the
+ *	duration of the check; puts it back.
+ *	Return: non-zero if the policy lets the packet in.
+ * void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
+ *	Optional: fill @clone's control block as the kernel's path would
+ *	have by icmp_rcv() or icmpv6_rcv().  Writes only that block.
+ * bool (*rx_daddr_match)(const struct sock *sk, const struct sk_buff *skb);
+ * bool (*rx_peer_match)(const struct sock *sk,
+ *			 const union icmp_ep_addr *peer);
+ *	Whether the socket's local address admits the packet's destination,
+ *	and whether its peer is @peer.  The socket is NOT pinned: it may be
+ *	freed and reused meanwhile (%SLAB_TYPESAFE_BY_RCU), so these only
+ *	read, with READ_ONCE() where a writer may be at work, and the
+ *	caller matches again once it holds a reference.
+ *
+ * The error hooks below run, in that order, for an ICMP error about a
+ * socket's echo request: same context, with the socket pinned but not
+ * locked, on a private clone whose data is the quoted IP header (for
+ * ->fill_error(), the quoted echo request).
+ *
+ * void (*err_update_route)(struct sock *sk, struct sk_buff *skb,
+ *			    const struct icmp_ep_rx *rx);
+ *	Let the error change routing as the kernel's own handling would:
+ *	lower the path MTU (fragmentation needed, packet too big) or follow
+ *	a redirect, for the socket's cached route and the FIB's exceptions.
+ *	Touches the routes only.
+ * int (*err_convert)(const struct sock *sk, const struct icmp_ep_rx *rx,
+ *		      int *err);
+ *	Map the error's type and code to *@err, as icmp_err_convert[] and
+ *	icmpv6_err_convert() do.  Reads the socket's PMTU discovery mode;
+ *	no side effects.
+ *	Return: 1 for a hard error, 0 for a soft one, negative for one the
+ *	socket does not hear at all.
+ * bool (*recverr)(const struct sock *sk);
+ *	Whether the socket set IP_RECVERR or IPV6_RECVERR.
+ * void (*fill_error)(struct sock *sk, struct sk_buff *skb,
+ *		      const struct icmp_ep_rx *rx,
+ *		      struct sock_exterr_skb *serr);
+ *	Fill the family's part of the error-queue entry @serr for @skb,
+ *	which the caller then queues: origin, address offset and RFC 4884
+ *	extension.  May read @skb's ICMP header.
+ *
+ * void (*seq_header)(struct seq_file *seq);
+ * void (*seq_addrs)(struct seq_file *seq, struct sock *sk, int slot);
+ *	Print the header line of /proc/net/icmp_ep{,6}, and the slot and
+ *	addresses that start a socket's line.  The socket is pinned, not
+ *	locked: the addresses may be changing under bind() or connect().
+ *	Context: process, inside the table walk, under rcu_read_lock().
  */
 struct icmp_ep_af {
 	enum icmp_ep_af_index index;
-	/* Where the family's IP header holds its addresses, and their size. */
 	u8 saddr_offset;
 	u8 daddr_offset;
 	u8 addr_len;
+	unsigned int sockaddr_len;
+	unsigned int rx_iphdr_len;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
@@ -127,13 +274,14 @@ struct icmp_ep_af {
 	int (*rx_policy_check)(struct sk_buff *skb,
 			       const struct icmp_ep_rx *rx, bool reverse);
 	void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
-	unsigned int rx_iphdr_len;
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
 	bool (*rx_peer_match)(const struct sock *sk,
 			      const union icmp_ep_addr *peer);
-	int (*err_convert)(struct sock *sk, struct sk_buff *skb,
-			   const struct icmp_ep_rx *rx, int *err);
+	void (*err_update_route)(struct sock *sk, struct sk_buff *skb,
+				 const struct icmp_ep_rx *rx);
+	int (*err_convert)(const struct sock *sk, const struct icmp_ep_rx *rx,
+			   int *err);
 	bool (*recverr)(const struct sock *sk);
 	void (*fill_error)(struct sock *sk, struct sk_buff *skb,
 			   const struct icmp_ep_rx *rx,
@@ -200,8 +348,6 @@ static void icmp_ep_count(struct icmp_ep_table *t, enum icmp_ep_stat stat)
 {
 	this_cpu_inc(t->stats->count[stat]);
 }
-
-/* Ident allocation */
 
 /**
  * icmp_ep_idents_init() - reset an ident set to "all free"
@@ -302,42 +448,6 @@ int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint)
 }
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_pick);
 
-/* State machine */
-
-/**
- * icmp_ep_state_change_valid() - whether the state machine allows a move
- * @from: current state
- * @to: next state
- *
- * Context: Any context.
- * Return: true if a socket may go from @from to @to.
- */
-bool icmp_ep_state_change_valid(enum icmp_ep_state from,
-				enum icmp_ep_state to)
-{
-	if (from == ICMP_EP_CLOSED)
-		return false;
-	/* connect() binds first. */
-	return from != ICMP_EP_INITIAL || to != ICMP_EP_CONNECTED;
-}
-EXPORT_SYMBOL_IF_KUNIT(icmp_ep_state_change_valid);
-
-static void icmp_ep_set_state(struct sock *sk, enum icmp_ep_state to)
-{
-	struct icmp_ep_sock *ep = icmp_ep_sk(sk);
-
-	sock_owned_by_me(sk);
-	WARN_ON_ONCE(!icmp_ep_state_change_valid(ep->state, to));
-	WRITE_ONCE(ep->state, to);
-}
-
-static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
-{
-	return READ_ONCE(icmp_ep_sk(sk)->state);
-}
-
-/* The ident table */
-
 /*
  * Whether @sk may hold @ident: a free one, or one whose holders all set
  * SO_REUSEADDR and have @sk's uid, as ping_get_port() requires.  For a
@@ -429,6 +539,28 @@ static bool icmp_ep_ident_has_socks(struct icmp_ep_table *t, u16 ident)
 }
 
 /*
+ * The ident @sk may take: @ident if it is free or shareable, or a random
+ * free one when @ident is 0.  For a shared ident, *@charged is whom it is
+ * charged to.  Return: the ident, or -EADDRINUSE, as ping_bind() says when
+ * all are taken; an autobind turns any failure into EAGAIN, as
+ * inet_autobind() does.
+ */
+static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
+				u16 ident, kuid_t *charged)
+{
+	int picked;
+
+	lockdep_assert_held(&t->lock);
+
+	if (ident)
+		return icmp_ep_ident_shareable(t, sk, ident, charged) ?
+		       ident : -EADDRINUSE;
+	picked = icmp_ep_ident_pick(&t->idents,
+				    get_random_u32_below(ICMP_EP_NR_IDENTS));
+	return picked < 0 ? -EADDRINUSE : picked;
+}
+
+/*
  * Give @sk the ident @ident, or a random free one when @ident is 0.  The
  * socket's inet_num is the ident; it changes only here and in
  * icmp_ep_unhash(), under the table lock, together with the socket's entry.
@@ -450,48 +582,37 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	node->uid = sk->sk_uid;
 
 	spin_lock(&t->lock);
-	if (!ident) {
-		err = icmp_ep_ident_pick(&t->idents,
-					 get_random_u32_below(ICMP_EP_NR_IDENTS));
-		/*
-		 * All taken: EADDRINUSE, as ping_bind() says; an autobind
-		 * turns any failure into EAGAIN, as inet_autobind() does.
-		 */
-		if (err < 0) {
-			err = -EADDRINUSE;
-			goto out;
-		}
-		ident = err;
-	} else if (!icmp_ep_ident_shareable(t, sk, ident, &node->uid)) {
-		err = -EADDRINUSE;
-		goto out;
-	}
-	node->ident = ident;
+	err = icmp_ep_ident_choose(t, sk, ident, &node->uid);
+	if (err < 0)
+		goto err_unlock;
+	node->ident = err;
 
 	/* The cap counts idents, not sockets: only the first holder pays. */
-	new_ident = !icmp_ep_ident_in_use(&t->idents, ident);
+	new_ident = !icmp_ep_ident_in_use(&t->idents, node->ident);
 	if (new_ident) {
 		err = icmp_ep_uid_charge(t, node->uid);
 		if (err)
-			goto out;
+			goto err_unlock;
 	}
 
 	/* Before the entry is visible: a reader checks it against this. */
 	rcu_assign_pointer(icmp_ep_sk(sk)->node, node);
 	err = rhltable_insert(&t->socks, &node->list, icmp_ep_rht_params);
-	if (err) {
-		RCU_INIT_POINTER(icmp_ep_sk(sk)->node, NULL);
-		if (new_ident)
-			icmp_ep_uid_uncharge(t, node->uid);
-		goto out;
-	}
+	if (err)
+		goto err_uncharge;
 	if (new_ident)
-		icmp_ep_ident_take(&t->idents, ident);
-	node = NULL;
-	inet->inet_num = ident;
-	inet->inet_sport = htons(ident);
+		icmp_ep_ident_take(&t->idents, node->ident);
+	inet->inet_num = node->ident;
+	inet->inet_sport = htons(node->ident);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
-out:
+	spin_unlock(&t->lock);
+	return 0;
+
+err_uncharge:
+	RCU_INIT_POINTER(icmp_ep_sk(sk)->node, NULL);
+	if (new_ident)
+		icmp_ep_uid_uncharge(t, node->uid);
+err_unlock:
 	spin_unlock(&t->lock);
 	kfree(node);
 	return err;
@@ -528,68 +649,41 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
-/*
- * Whether @sk is the socket for the packet.  A connected socket hears only
- * its peer, as gVisor's endpoint registered under its full ID and as a
- * connected UDP socket does: *@not_peer says that was all that failed.
- */
-static __always_inline bool
-icmp_ep_sk_match(const struct sock *sk, const struct net *net,
-		 const struct icmp_ep_af *af, const struct sk_buff *skb,
-		 const struct icmp_ep_rx *rx, bool *not_peer)
-{
-	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+/* State machine: a socket's lifecycle */
 
-	if (!net_eq(sock_net(sk), net))
+/**
+ * icmp_ep_state_change_valid() - whether the state machine allows a move
+ * @from: current state
+ * @to: next state
+ *
+ * Context: Any context.
+ * Return: true if a socket may go from @from to @to.
+ */
+bool icmp_ep_state_change_valid(enum icmp_ep_state from,
+				enum icmp_ep_state to)
+{
+	if (from == ICMP_EP_CLOSED)
 		return false;
-	if (bound_dev_if && bound_dev_if != rx->dif &&
-	    bound_dev_if != rx->sdif)
-		return false;
-	if (!af->rx_daddr_match(sk, skb))
-		return false;
-	if (READ_ONCE(icmp_ep_sk(sk)->peer_only) &&
-	    !af->rx_peer_match(sk, &rx->peer)) {
-		*not_peer = true;
-		return false;
-	}
-	return true;
+	/* connect() binds first. */
+	return from != ICMP_EP_INITIAL || to != ICMP_EP_CONNECTED;
+}
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_state_change_valid);
+
+static void icmp_ep_set_state(struct sock *sk, enum icmp_ep_state to)
+{
+	struct icmp_ep_sock *ep = icmp_ep_sk(sk);
+
+	sock_owned_by_me(sk);
+	WARN_ON_ONCE(!icmp_ep_state_change_valid(ep->state, to));
+	WRITE_ONCE(ep->state, to);
 }
 
-/*
- * The socket a reply or error is for, with a reference the caller must
- * put.  As __inet_lookup_established() does for TCP's equally
- * SLAB_TYPESAFE_BY_RCU sockets: match, pin, then match again, as the
- * memory may have become another socket before the pin.  Without a socket,
- * *@not_peer says whether a connected one held the ident but heard only
- * another peer; read unpinned, it may be stale, but it only picks the
- * counter of a packet that is dropped either way.
- */
-static __always_inline struct sock *
-icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
-	       const struct icmp_ep_af *af, const struct sk_buff *skb,
-	       const struct icmp_ep_rx *rx, bool *not_peer)
+static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
 {
-	struct rhlist_head *list, *pos;
-	struct icmp_ep_node *node;
-
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "icmp_ep lookup outside RCU");
-
-	list = rhltable_lookup(&t->socks, &rx->ident, icmp_ep_rht_params);
-	rhl_for_each_entry_rcu(node, pos, list, list) {
-		struct sock *sk = node->sk;
-
-		if (!icmp_ep_sk_match(sk, net, af, skb, rx, not_peer) ||
-		    unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
-			continue;
-		if (likely(rcu_access_pointer(icmp_ep_sk(sk)->node) == node &&
-			   icmp_ep_sk_match(sk, net, af, skb, rx, not_peer)))
-			return sk;
-		sock_put(sk);
-	}
-	return NULL;
+	return READ_ONCE(icmp_ep_sk(sk)->state);
 }
 
-/* Socket calls shared by both families */
+/* Socket calls: the struct proto entries both families share */
 
 static int icmp_ep_check_group(struct net *net)
 {
@@ -880,9 +974,14 @@ static __wsum icmp_ep_finish_echo(const struct sock *sk, struct icmp_ep_tx *tx,
 	return csum_partial(h, sizeof(*h), tx->csum);
 }
 
-static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+/*
+ * Every check a send makes before the family routes it, for both families
+ * and in the order the built-in makes them: length, flags, the user's echo
+ * header, then the destination, which goes into @tx.
+ */
+static int icmp_ep_tx_check(struct sock *sk, struct msghdr *msg, size_t len,
+			    struct icmp_ep_tx *tx)
 {
-	struct icmp_ep_tx tx = { .msg = msg };
 	int err;
 
 	if (len > 0xFFFF)
@@ -891,12 +990,31 @@ static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return -EINVAL;
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	if (memcpy_from_msg(&tx.echo, msg, sizeof(tx.echo)))
+	if (memcpy_from_msg(&tx->echo, msg, sizeof(tx->echo)))
 		return -EFAULT;
-	err = icmp_ep_echo_check(sk->sk_family, &tx.echo);
+	err = icmp_ep_echo_check(sk->sk_family, &tx->echo);
 	if (err)
 		return err;
 
+	if (!msg->msg_name)
+		return icmp_ep_state(sk) == ICMP_EP_CONNECTED ? 0 :
+								-EDESTADDRREQ;
+	if (msg->msg_namelen < icmp_ep_af(sk)->sockaddr_len)
+		return -EINVAL;
+	tx->dest = msg->msg_name;
+	if (tx->dest->sa_family != sk->sk_family)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct icmp_ep_tx tx = { .msg = msg };
+	int err;
+
+	err = icmp_ep_tx_check(sk, msg, len, &tx);
+	if (err)
+		return err;
 	err = icmp_ep_af(sk)->send(sk, msg, len, &tx);
 	if (err)
 		return err;
@@ -934,7 +1052,7 @@ static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	return err;
 }
 
-/* IPv4 */
+/* IPv4: the icmp_ep_inet ops */
 
 static int icmp_ep_v4_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -1013,70 +1131,70 @@ static bool icmp_ep_v4_peer_is_group(struct sock *sk)
 		       (RTCF_BROADCAST | RTCF_MULTICAST));
 }
 
+/* One SOL_IP control message, as ip_cmsg_send() takes it. */
+static int icmp_ep_v4_cmsg_ip(struct cmsghdr *cmsg, struct ipcm_cookie *ipc)
+{
+	struct in_pktinfo *info;
+	int val;
+
+	switch (cmsg->cmsg_type) {
+	case IP_RETOPTS:
+		return -EOPNOTSUPP;
+	case IP_PKTINFO:
+		if (cmsg->cmsg_len != CMSG_LEN(sizeof(*info)))
+			return -EINVAL;
+		info = (struct in_pktinfo *)CMSG_DATA(cmsg);
+		if (info->ipi_ifindex)
+			ipc->oif = info->ipi_ifindex;
+		ipc->addr = info->ipi_spec_dst.s_addr;
+		return 0;
+	case IP_TTL:
+	case IP_PROTOCOL:
+		if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+			return -EINVAL;
+		val = *(int *)CMSG_DATA(cmsg);
+		if (val < 1 || val > 255)
+			return -EINVAL;
+		if (cmsg->cmsg_type == IP_TTL)
+			ipc->ttl = val;
+		else
+			ipc->protocol = val;
+		return 0;
+	case IP_TOS:
+		if (cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
+			val = *(int *)CMSG_DATA(cmsg);
+		else if (cmsg->cmsg_len == CMSG_LEN(sizeof(u8)))
+			val = *(u8 *)CMSG_DATA(cmsg);
+		else
+			return -EINVAL;
+		if (val < 0 || val > 255)
+			return -EINVAL;
+		ipc->tos = val;
+		ipc->priority = rt_tos2priority(ipc->tos);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* IP_OPTIONS need ip_options_build(), which is not exported. */
 static int icmp_ep_v4_cmsg_send(struct sock *sk, struct msghdr *msg,
 				struct ipcm_cookie *ipc)
 {
 	struct cmsghdr *cmsg;
-	int err, val;
+	int err;
 
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
-		if (cmsg->cmsg_level == SOL_SOCKET) {
+		if (cmsg->cmsg_level == SOL_SOCKET)
 			err = __sock_cmsg_send(sk, cmsg, &ipc->sockc);
-			if (err)
-				return err;
-			continue;
-		}
-		if (cmsg->cmsg_level != SOL_IP)
-			continue;
-
-		switch (cmsg->cmsg_type) {
-		case IP_RETOPTS:
-			return -EOPNOTSUPP;
-		case IP_PKTINFO: {
-			struct in_pktinfo *info;
-
-			if (cmsg->cmsg_len != CMSG_LEN(sizeof(*info)))
-				return -EINVAL;
-			info = (struct in_pktinfo *)CMSG_DATA(cmsg);
-			if (info->ipi_ifindex)
-				ipc->oif = info->ipi_ifindex;
-			ipc->addr = info->ipi_spec_dst.s_addr;
-			break;
-		}
-		case IP_TTL:
-			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-				return -EINVAL;
-			val = *(int *)CMSG_DATA(cmsg);
-			if (val < 1 || val > 255)
-				return -EINVAL;
-			ipc->ttl = val;
-			break;
-		case IP_TOS:
-			if (cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
-				val = *(int *)CMSG_DATA(cmsg);
-			else if (cmsg->cmsg_len == CMSG_LEN(sizeof(u8)))
-				val = *(u8 *)CMSG_DATA(cmsg);
-			else
-				return -EINVAL;
-			if (val < 0 || val > 255)
-				return -EINVAL;
-			ipc->tos = val;
-			ipc->priority = rt_tos2priority(ipc->tos);
-			break;
-		case IP_PROTOCOL:
-			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-				return -EINVAL;
-			val = *(int *)CMSG_DATA(cmsg);
-			if (val < 1 || val > 255)
-				return -EINVAL;
-			ipc->protocol = val;
-			break;
-		default:
-			return -EINVAL;
-		}
+		else if (cmsg->cmsg_level == SOL_IP)
+			err = icmp_ep_v4_cmsg_ip(cmsg, ipc);
+		else
+			err = 0;
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -1093,19 +1211,10 @@ static struct rtable *icmp_ep_v4_route(struct sock *sk, struct msghdr *msg,
 	u8 tos, scope;
 	int err;
 
-	if (msg->msg_name) {
-		DECLARE_SOCKADDR(struct sockaddr_in *, usin, msg->msg_name);
-
-		if (msg->msg_namelen < sizeof(*usin))
-			return ERR_PTR(-EINVAL);
-		if (usin->sin_family != AF_INET)
-			return ERR_PTR(-EAFNOSUPPORT);
-		daddr = usin->sin_addr.s_addr;
-	} else {
-		if (icmp_ep_state(sk) != ICMP_EP_CONNECTED)
-			return ERR_PTR(-EDESTADDRREQ);
+	if (tx->dest)
+		daddr = ((const struct sockaddr_in *)tx->dest)->sin_addr.s_addr;
+	else
 		daddr = inet->inet_daddr;
-	}
 
 	ipcm_init_sk(ipc, inet);
 	if (msg->msg_controllen) {
@@ -1254,22 +1363,94 @@ static int icmp_ep_put_payload(struct icmp_ep_tx *tx, struct sk_buff *skb,
 }
 
 /*
+ * An skb for an echo request of @len bytes along @rt, once the socket's
+ * PMTU discovery setting lets it out whole; the error that stops it goes
+ * to the error queue as well, as ip_append_data() queues it.
+ */
+static struct sk_buff *icmp_ep_v4_alloc(struct sock *sk, struct msghdr *msg,
+					size_t len, struct rtable *rt,
+					const struct flowi4 *fl4, int *err)
+{
+	struct sk_buff *skb;
+	unsigned int mtu;
+
+	mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) :
+				   READ_ONCE(rt->dst.dev->mtu);
+	if (sizeof(struct iphdr) + len >
+	    (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu)) {
+		icmp_ep_v4_local_error(sk, EMSGSIZE, fl4->daddr,
+				       inet_sk(sk)->inet_dport, mtu);
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+
+	skb = icmp_ep_alloc_skb(sk, LL_RESERVED_SPACE(rt->dst.dev),
+				sizeof(struct iphdr) + sizeof(struct icmphdr),
+				len - sizeof(struct icmphdr),
+				rt->dst.dev->needed_tailroom, msg->msg_flags,
+				err);
+	/* As __ip_append_data(): iputils sets it after every reply. */
+	if (skb && (msg->msg_flags & MSG_CONFIRM))
+		skb_set_dst_pending_confirm(skb, 1);
+	return skb;
+}
+
+/* The echo request and its IP header, filled in as __ip_make_skb() would. */
+static int icmp_ep_v4_fill(struct sock *sk, struct sk_buff *skb, size_t len,
+			   struct icmp_ep_tx *tx, const struct ipcm_cookie *ipc,
+			   struct rtable *rt, const struct flowi4 *fl4)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct icmphdr *icmph;
+	struct iphdr *iph;
+	u8 pmtudisc;
+	int err;
+
+	skb_reset_network_header(skb);
+	iph = skb_put(skb, sizeof(*iph));
+	skb_set_transport_header(skb, sizeof(*iph));
+	icmph = skb_put(skb, sizeof(*icmph));
+	err = icmp_ep_put_payload(tx, skb, len - sizeof(*icmph));
+	if (err)
+		return err;
+	icmph->checksum = csum_fold(icmp_ep_finish_echo(sk, tx, icmph));
+
+	skb->ignore_df = ip_sk_ignore_df(sk);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = ipc->tos != -1 ? ipc->tos : READ_ONCE(inet->tos);
+	iph->frag_off = 0;
+	pmtudisc = READ_ONCE(inet->pmtudisc);
+	if (pmtudisc == IP_PMTUDISC_DO || pmtudisc == IP_PMTUDISC_PROBE ||
+	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
+		iph->frag_off = htons(IP_DF);
+	iph->ttl = icmp_ep_v4_ttl(inet, ipc, rt);
+	iph->protocol = IPPROTO_ICMP;
+	iph->saddr = fl4->saddr;
+	iph->daddr = fl4->daddr;
+	ip_select_ident(sock_net(sk), skb, sk);
+
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->priority = ipc->tos != -1 ? ipc->priority :
+					 READ_ONCE(sk->sk_priority);
+	skb->mark = ipc->sockc.mark;
+	skb->tstamp = ipc->sockc.transmit_time;
+	skb_setup_tx_timestamp(skb, ipc->sockc.tsflags);
+	return 0;
+}
+
+/*
  * ip_append_data() is not exported, so build the datagram here: one skb,
  * fragmented if need be by ip_output() like any local datagram.
  */
 static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 			   struct icmp_ep_tx *tx)
 {
-	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
 	struct ipcm_cookie ipc;
 	struct sk_buff *skb;
-	struct icmphdr *icmph;
 	struct flowi4 fl4;
-	struct iphdr *iph;
 	struct rtable *rt;
-	unsigned int mtu, hh_len;
-	u8 pmtudisc;
 	int err;
 
 	rt = icmp_ep_v4_route(sk, msg, tx, &ipc, &fl4);
@@ -1280,65 +1461,18 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 		if (msg->msg_flags & MSG_CONFIRM)
 			dst_confirm_neigh(&rt->dst, &fl4.daddr);
 		err = 0;
-		goto out;
+		goto out_rt;
 	}
 
-	mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) :
-				   READ_ONCE(rt->dst.dev->mtu);
-	err = -EMSGSIZE;
-	if (sizeof(*iph) + len > (ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu)) {
-		icmp_ep_v4_local_error(sk, EMSGSIZE, fl4.daddr,
-				       inet->inet_dport, mtu);
-		goto out;
-	}
-
-	hh_len = LL_RESERVED_SPACE(rt->dst.dev);
-	skb = icmp_ep_alloc_skb(sk, hh_len, sizeof(*iph) + sizeof(*icmph),
-				len - sizeof(*icmph),
-				rt->dst.dev->needed_tailroom, msg->msg_flags,
-				&err);
+	skb = icmp_ep_v4_alloc(sk, msg, len, rt, &fl4, &err);
 	if (!skb)
-		goto out;
-	/* As __ip_append_data(): iputils sets it after every reply. */
-	if (msg->msg_flags & MSG_CONFIRM)
-		skb_set_dst_pending_confirm(skb, 1);
-
-	skb_reset_network_header(skb);
-	iph = skb_put(skb, sizeof(*iph));
-	skb_set_transport_header(skb, sizeof(*iph));
-	icmph = skb_put(skb, sizeof(*icmph));
-	err = icmp_ep_put_payload(tx, skb, len - sizeof(*icmph));
-	if (err) {
-		kfree_skb(skb);
-		goto out;
-	}
-	icmph->checksum = csum_fold(icmp_ep_finish_echo(sk, tx, icmph));
-
-	skb->ignore_df = ip_sk_ignore_df(sk);
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->tos = ipc.tos != -1 ? ipc.tos : READ_ONCE(inet->tos);
-	iph->frag_off = 0;
-	pmtudisc = READ_ONCE(inet->pmtudisc);
-	if (pmtudisc == IP_PMTUDISC_DO || pmtudisc == IP_PMTUDISC_PROBE ||
-	    (skb->len <= dst_mtu(&rt->dst) && ip_dont_fragment(sk, &rt->dst)))
-		iph->frag_off = htons(IP_DF);
-	iph->ttl = icmp_ep_v4_ttl(inet, &ipc, rt);
-	iph->protocol = IPPROTO_ICMP;
-	iph->saddr = fl4.saddr;
-	iph->daddr = fl4.daddr;
-	ip_select_ident(net, skb, sk);
-
-	skb->ip_summed = CHECKSUM_NONE;
-	skb->priority = ipc.tos != -1 ? ipc.priority :
-					READ_ONCE(sk->sk_priority);
-	skb->mark = ipc.sockc.mark;
-	skb->tstamp = ipc.sockc.transmit_time;
-	skb_setup_tx_timestamp(skb, ipc.sockc.tsflags);
+		goto out_rt;
+	err = icmp_ep_v4_fill(sk, skb, len, tx, &ipc, rt, &fl4);
+	if (err)
+		goto err_skb;
 	skb_dst_set(skb, &rt->dst);
-	rt = NULL;
 
-	ICMPMSGOUT_INC_STATS(net, icmph->type);
+	ICMPMSGOUT_INC_STATS(net, tx->echo.type);
 	ICMP_INC_STATS(net, ICMP_MIB_OUTMSGS);
 
 	err = ip_local_out(net, sk, skb);
@@ -1346,7 +1480,11 @@ static int icmp_ep_v4_send(struct sock *sk, struct msghdr *msg, size_t len,
 		err = net_xmit_errno(err);
 	if (err)
 		IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
-out:
+	return err;
+
+err_skb:
+	kfree_skb(skb);
+out_rt:
 	ip_rt_put(rt);
 	return err;
 }
@@ -1380,6 +1518,40 @@ static int icmp_ep_v4_peer_name(struct sock *sk, struct sockaddr *uaddr)
 }
 
 /*
+ * The info an error carries, as icmp_unreach() and icmp_redirect() take
+ * it.  Return: false for a fragmentation-needed error that
+ * ip_no_pmtu_disc says to ignore.
+ */
+static bool icmp_ep_v4_err_info(const struct net *net,
+				const struct icmphdr *h, struct icmp_ep_rx *rx)
+{
+	switch (h->type) {
+	case ICMP_DEST_UNREACH:
+		if (h->code != ICMP_FRAG_NEEDED)
+			break;
+		/* As icmp_unreach(), which takes values above 3 as 1. */
+		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
+		case 0:
+			rx->info = ntohs(h->un.frag.mtu);
+			break;
+		case 2:
+		case 3:		/* ICMP has no strict tag validation */
+			return false;
+		default:
+			break;
+		}
+		break;
+	case ICMP_PARAMETERPROB:
+		rx->info = ntohl(h->un.gateway) >> 24;
+		break;
+	case ICMP_REDIRECT:
+		rx->info = ntohl(h->un.gateway);
+		break;
+	}
+	return true;
+}
+
+/*
  * Which errors reach a ping socket, and with what info, as icmp_unreach(),
  * icmp_redirect(), icmp_socket_deliver() and icmp_err() decide.
  */
@@ -1401,32 +1573,9 @@ icmp_ep_v4_rx_parse_error(const struct sk_buff *skb, const struct icmphdr *h,
 	if (inner->protocol != IPPROTO_ICMP)
 		return ICMP_EP_RX_IGNORE;
 
-	switch (h->type) {
-	case ICMP_DEST_UNREACH:
-		if (h->code > NR_ICMP_UNREACH)
-			return ICMP_EP_RX_FILTERED;
-		if (h->code != ICMP_FRAG_NEEDED)
-			break;
-		/* As icmp_unreach(), which takes values above 3 as 1. */
-		switch (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc)) {
-		case 0:
-			rx->info = ntohs(h->un.frag.mtu);
-			break;
-		case 2:
-		case 3:		/* ICMP has no strict tag validation */
-			return ICMP_EP_RX_FILTERED;
-		default:
-			break;
-		}
-		break;
-	case ICMP_PARAMETERPROB:
-		rx->info = ntohl(h->un.gateway) >> 24;
-		break;
-	case ICMP_REDIRECT:
-		rx->info = ntohl(h->un.gateway);
-		break;
-	}
-
+	if ((h->type == ICMP_DEST_UNREACH && h->code > NR_ICMP_UNREACH) ||
+	    !icmp_ep_v4_err_info(net, h, rx))
+		return ICMP_EP_RX_FILTERED;
 	if (h->type != ICMP_REDIRECT &&
 	    !READ_ONCE(net->ipv4.sysctl_icmp_ignore_bogus_error_responses) &&
 	    inet_addr_type_dev_table(net, skb->dev, inner->daddr) ==
@@ -1512,8 +1661,21 @@ static bool icmp_ep_v4_rx_peer_match(const struct sock *sk,
 	return READ_ONCE(inet_sk(sk)->inet_daddr) == peer->v4;
 }
 
-/* As ping_err(); @skb->data is the quoted IP header. */
-static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
+/*
+ * As ping_err() and icmp_err() do through the kernel's helpers;
+ * @skb->data is the quoted IP header.
+ */
+static void icmp_ep_v4_err_update_route(struct sock *sk, struct sk_buff *skb,
+					const struct icmp_ep_rx *rx)
+{
+	if (rx->type == ICMP_DEST_UNREACH && rx->code == ICMP_FRAG_NEEDED)
+		ipv4_sk_update_pmtu(skb, sk, rx->info);
+	else if (rx->type == ICMP_REDIRECT)
+		ipv4_sk_redirect(skb, sk);
+}
+
+/* As ping_err(), after icmp_ep_v4_err_update_route(). */
+static int icmp_ep_v4_err_convert(const struct sock *sk,
 				  const struct icmp_ep_rx *rx, int *err)
 {
 	switch (rx->type) {
@@ -1525,12 +1687,10 @@ static int icmp_ep_v4_err_convert(struct sock *sk, struct sk_buff *skb,
 		*err = EPROTO;
 		return 1;
 	case ICMP_REDIRECT:
-		ipv4_sk_redirect(skb, sk);
 		*err = EREMOTEIO;
 		return 0;
 	case ICMP_DEST_UNREACH:
 		if (rx->code == ICMP_FRAG_NEEDED) {
-			ipv4_sk_update_pmtu(skb, sk, rx->info);
 			if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT)
 				return -1;
 			*err = EMSGSIZE;
@@ -1595,6 +1755,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.saddr_offset = offsetof(struct iphdr, saddr),
 	.daddr_offset = offsetof(struct iphdr, daddr),
 	.addr_len = sizeof_field(struct iphdr, saddr),
+	.sockaddr_len = sizeof(struct sockaddr_in),
 	.check_bind = icmp_ep_v4_check_bind,
 	.set_bind_addr = icmp_ep_v4_set_bind_addr,
 	.get_bind_addr = icmp_ep_v4_get_bind_addr,
@@ -1609,6 +1770,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.rx_iphdr_len = sizeof(struct iphdr),
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v4_rx_peer_match,
+	.err_update_route = icmp_ep_v4_err_update_route,
 	.err_convert = icmp_ep_v4_err_convert,
 	.recverr = icmp_ep_v4_recverr,
 	.fill_error = icmp_ep_v4_fill_error,
@@ -1616,7 +1778,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.seq_addrs = icmp_ep_v4_seq_addrs,
 };
 
-/* IPv6 */
+/* IPv6: the icmp_ep_inet6 ops */
 
 static int icmp_ep_v6_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -1720,102 +1882,127 @@ static int icmp_ep_v6_oif(struct sock *sk, const struct in6_addr *daddr,
 	return oif;
 }
 
-/* Like ping_v6_sendmsg(): through ip6_append_data(), always non-blocking. */
-static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
-			   struct icmp_ep_tx *tx)
+/*
+ * The flow of an echo request, as ping_v6_sendmsg() sets it up: the
+ * destination, which *@daddr points to, the device, the control messages
+ * and the socket's defaults.
+ */
+static int icmp_ep_v6_flow(struct sock *sk, struct msghdr *msg,
+			   struct icmp_ep_tx *tx, struct ipcm6_cookie *ipc6,
+			   struct flowi6 *fl6, const struct in6_addr **daddr)
 {
+	const struct sockaddr_in6 *u = (const struct sockaddr_in6 *)tx->dest;
 	struct ipv6_pinfo *np = inet6_sk(sk);
 	struct net *net = sock_net(sk);
-	struct ipcm6_cookie ipc6;
-	struct in6_addr *daddr;
-	struct flowi6 fl6 = {};
-	struct dst_entry *dst;
-	struct rt6_info *rt;
-	struct sk_buff *skb;
 	int oif = 0;
 	int err;
 
-	if (msg->msg_name) {
-		DECLARE_SOCKADDR(struct sockaddr_in6 *, u, msg->msg_name);
-
-		if (msg->msg_namelen < sizeof(*u))
-			return -EINVAL;
-		if (u->sin6_family != AF_INET6)
-			return -EAFNOSUPPORT;
-		daddr = &u->sin6_addr;
+	if (u) {
+		*daddr = &u->sin6_addr;
 		if (inet6_test_bit(SNDFLOW, sk))
-			fl6.flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
-		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)))
+			fl6->flowlabel = u->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		if (__ipv6_addr_needs_scope_id(ipv6_addr_type(*daddr)))
 			oif = u->sin6_scope_id;
 	} else {
-		if (icmp_ep_state(sk) != ICMP_EP_CONNECTED)
-			return -EDESTADDRREQ;
-		daddr = &sk->sk_v6_daddr;
-		fl6.flowlabel = np->flow_label;
+		*daddr = &sk->sk_v6_daddr;
+		fl6->flowlabel = np->flow_label;
 	}
 
-	oif = icmp_ep_v6_oif(sk, daddr, oif);
-	if ((__ipv6_addr_needs_scope_id(ipv6_addr_type(daddr)) && !oif) ||
-	    ipv6_addr_v4mapped(daddr) ||
+	oif = icmp_ep_v6_oif(sk, *daddr, oif);
+	if ((__ipv6_addr_needs_scope_id(ipv6_addr_type(*daddr)) && !oif) ||
+	    ipv6_addr_v4mapped(*daddr) ||
 	    (oif && sk->sk_bound_dev_if && oif != sk->sk_bound_dev_if &&
 	     l3mdev_master_ifindex_by_index(net, oif) != sk->sk_bound_dev_if))
 		return -EINVAL;
 
-	ipcm6_init_sk(&ipc6, sk);
-	ipc6.sockc.tsflags = READ_ONCE(sk->sk_tsflags);
-	ipc6.sockc.mark = READ_ONCE(sk->sk_mark);
-	fl6.flowi6_oif = oif;
+	ipcm6_init_sk(ipc6, sk);
+	ipc6->sockc.tsflags = READ_ONCE(sk->sk_tsflags);
+	ipc6->sockc.mark = READ_ONCE(sk->sk_mark);
+	fl6->flowi6_oif = oif;
 
 	if (msg->msg_controllen) {
 		struct ipv6_txoptions opt = { .tot_len = sizeof(opt) };
 
-		ipc6.opt = &opt;
-		err = ip6_datagram_send_ctl(net, sk, msg, &fl6, &ipc6);
+		ipc6->opt = &opt;
+		err = ip6_datagram_send_ctl(net, sk, msg, fl6, ipc6);
 		if (err < 0)
 			return err;
 		/* As in the built-in: extension headers are not sent. */
-		ipc6.opt = NULL;
+		ipc6->opt = NULL;
 	}
 
-	fl6.flowi6_proto = IPPROTO_ICMPV6;
-	fl6.saddr = np->saddr;
-	fl6.daddr = *daddr;
-	fl6.flowi6_mark = ipc6.sockc.mark;
-	fl6.flowi6_uid = sk->sk_uid;
-	fl6.fl6_icmp_type = tx->echo.type;
-	fl6.fl6_icmp_code = tx->echo.code;
-	security_sk_classify_flow(sk, flowi6_to_flowi_common(&fl6));
-	fl6.flowlabel = ip6_make_flowinfo(ipc6.tclass, fl6.flowlabel);
+	fl6->flowi6_proto = IPPROTO_ICMPV6;
+	fl6->saddr = np->saddr;
+	fl6->daddr = **daddr;
+	fl6->flowi6_mark = ipc6->sockc.mark;
+	fl6->flowi6_uid = sk->sk_uid;
+	fl6->fl6_icmp_type = tx->echo.type;
+	fl6->fl6_icmp_code = tx->echo.code;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl6));
+	fl6->flowlabel = ip6_make_flowinfo(ipc6->tclass, fl6->flowlabel);
+	return 0;
+}
+
+/* Build and send the datagram on the socket's write queue, which it guards. */
+static int icmp_ep_v6_append(struct sock *sk, size_t len,
+			     struct icmp_ep_tx *tx, struct ipcm6_cookie *ipc6,
+			     struct flowi6 *fl6, struct dst_entry *dst)
+{
+	struct rt6_info *rt = dst_rt6_info(dst);
+	struct icmp6hdr *h;
+	struct sk_buff *skb;
+	int err;
+
+	sock_owned_by_me(sk);
+
+	err = ip6_append_data(sk, icmp_ep_getfrag, tx, len,
+			      sizeof(struct icmp6hdr), ipc6, fl6, rt,
+			      MSG_DONTWAIT);
+	if (err) {
+		ICMP6_INC_STATS(sock_net(sk), rt->rt6i_idev,
+				ICMP6_MIB_OUTERRORS);
+		ip6_flush_pending_frames(sk);
+		return err;
+	}
+	skb = skb_peek(&sk->sk_write_queue);
+	if (!skb)
+		return 0;
+
+	h = icmp6_hdr(skb);
+	h->icmp6_cksum = csum_ipv6_magic(&fl6->saddr, &fl6->daddr, len,
+					 IPPROTO_ICMPV6,
+					 icmp_ep_finish_echo(sk, tx, h));
+	/*
+	 * The built-in ignores what the output path says, so that a
+	 * netfilter OUTPUT drop is a successful send on IPv6 (EPERM on
+	 * IPv4).  Userspace sees the same here.
+	 */
+	ip6_push_pending_frames(sk);
+	return 0;
+}
+
+/* Like ping_v6_sendmsg(): through ip6_append_data(), always non-blocking. */
+static int icmp_ep_v6_send(struct sock *sk, struct msghdr *msg, size_t len,
+			   struct icmp_ep_tx *tx)
+{
+	const struct in6_addr *daddr;
+	struct ipcm6_cookie ipc6;
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	int err;
+
+	err = icmp_ep_v6_flow(sk, msg, tx, &ipc6, &fl6, &daddr);
+	if (err)
+		return err;
 
 	dst = ip6_sk_dst_lookup_flow(sk, &fl6, daddr, false);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	rt = dst_rt6_info(dst);
-
 	if (ipc6.hlimit < 0)
-		ipc6.hlimit = ip6_sk_dst_hoplimit(np, &fl6, dst);
+		ipc6.hlimit = ip6_sk_dst_hoplimit(inet6_sk(sk), &fl6, dst);
 
 	lock_sock(sk);
-	err = ip6_append_data(sk, icmp_ep_getfrag, tx, len,
-			      sizeof(struct icmp6hdr), &ipc6, &fl6, rt,
-			      MSG_DONTWAIT);
-	skb = skb_peek(&sk->sk_write_queue);
-	if (err) {
-		ICMP6_INC_STATS(net, rt->rt6i_idev, ICMP6_MIB_OUTERRORS);
-		ip6_flush_pending_frames(sk);
-	} else if (skb) {
-		struct icmp6hdr *h = icmp6_hdr(skb);
-		__wsum csum = icmp_ep_finish_echo(sk, tx, h);
-
-		h->icmp6_cksum = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, len,
-						 IPPROTO_ICMPV6, csum);
-		/*
-		 * The built-in ignores what the output path says, so that a
-		 * netfilter OUTPUT drop is a successful send on IPv6 (EPERM
-		 * on IPv4).  Userspace sees the same here.
-		 */
-		ip6_push_pending_frames(sk);
-	}
+	err = icmp_ep_v6_append(sk, len, tx, &ipc6, &fl6, dst);
 	release_sock(sk);
 
 	dst_release(dst);
@@ -2110,16 +2297,23 @@ static bool icmp_ep_v6_rx_peer_match(const struct sock *sk,
  * As icmpv6_err(), whose ip6_update_pmtu() runs before ping_err() wakes the
  * socket, so that a reader woken by the error already sees the new PMTU.
  * icmpv6_err() repeats the update when the original gets there, to no
- * effect.  @skb->data is the quoted IPv6 header.
+ * effect.  Its other route change, ip6_redirect(), is for NDISC_REDIRECT,
+ * an informational message that ->rx_parse() leaves to the kernel.
+ * @skb->data is the quoted IPv6 header.
  */
-static int icmp_ep_v6_err_convert(struct sock *sk, struct sk_buff *skb,
-				  const struct icmp_ep_rx *rx, int *err)
+static void icmp_ep_v6_err_update_route(struct sock *sk, struct sk_buff *skb,
+					const struct icmp_ep_rx *rx)
 {
 	struct net *net = dev_net(skb->dev);
 
 	if (rx->type == ICMPV6_PKT_TOOBIG)
 		ip6_update_pmtu(skb, net, htonl(rx->info), skb->dev->ifindex,
 				0, sock_net_uid(net, NULL));
+}
+
+static int icmp_ep_v6_err_convert(const struct sock *sk,
+				  const struct icmp_ep_rx *rx, int *err)
+{
 	return icmpv6_err_convert(rx->type, rx->code, err);
 }
 
@@ -2214,6 +2408,7 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.saddr_offset = offsetof(struct ipv6hdr, saddr),
 	.daddr_offset = offsetof(struct ipv6hdr, daddr),
 	.addr_len = sizeof_field(struct ipv6hdr, saddr),
+	.sockaddr_len = sizeof(struct sockaddr_in6),
 	.check_bind = icmp_ep_v6_check_bind,
 	.set_bind_addr = icmp_ep_v6_set_bind_addr,
 	.get_bind_addr = icmp_ep_v6_get_bind_addr,
@@ -2230,6 +2425,7 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.rx_iphdr_len = sizeof(struct ipv6hdr),
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v6_rx_peer_match,
+	.err_update_route = icmp_ep_v6_err_update_route,
 	.err_convert = icmp_ep_v6_err_convert,
 	.recverr = icmp_ep_v6_recverr,
 	.fill_error = icmp_ep_v6_fill_error,
@@ -2237,7 +2433,68 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.seq_addrs = icmp_ep_v6_seq_addrs,
 };
 
-/* The receive hook */
+/* Receive hook: socket lookup, delivery of replies and errors */
+
+/*
+ * Whether @sk is the socket for the packet.  A connected socket hears only
+ * its peer, as gVisor's endpoint registered under its full ID and as a
+ * connected UDP socket does: *@not_peer says that was all that failed.
+ */
+static __always_inline bool
+icmp_ep_sk_match(const struct sock *sk, const struct net *net,
+		 const struct icmp_ep_af *af, const struct sk_buff *skb,
+		 const struct icmp_ep_rx *rx, bool *not_peer)
+{
+	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+
+	if (!net_eq(sock_net(sk), net))
+		return false;
+	if (bound_dev_if && bound_dev_if != rx->dif &&
+	    bound_dev_if != rx->sdif)
+		return false;
+	if (!af->rx_daddr_match(sk, skb))
+		return false;
+	if (READ_ONCE(icmp_ep_sk(sk)->peer_only) &&
+	    !af->rx_peer_match(sk, &rx->peer)) {
+		*not_peer = true;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The socket a reply or error is for, with a reference the caller must
+ * put.  As __inet_lookup_established() does for TCP's equally
+ * SLAB_TYPESAFE_BY_RCU sockets: match, pin, then match again, as the
+ * memory may have become another socket before the pin.  Without a socket,
+ * *@not_peer says whether a connected one held the ident but heard only
+ * another peer; read unpinned, it may be stale, but it only picks the
+ * counter of a packet that is dropped either way.
+ */
+static __always_inline struct sock *
+icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
+	       const struct icmp_ep_af *af, const struct sk_buff *skb,
+	       const struct icmp_ep_rx *rx, bool *not_peer)
+{
+	struct rhlist_head *list, *pos;
+	struct icmp_ep_node *node;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "icmp_ep lookup outside RCU");
+
+	list = rhltable_lookup(&t->socks, &rx->ident, icmp_ep_rht_params);
+	rhl_for_each_entry_rcu(node, pos, list, list) {
+		struct sock *sk = node->sk;
+
+		if (!icmp_ep_sk_match(sk, net, af, skb, rx, not_peer) ||
+		    unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			continue;
+		if (likely(rcu_access_pointer(icmp_ep_sk(sk)->node) == node &&
+			   icmp_ep_sk_match(sk, net, af, skb, rx, not_peer)))
+			return sk;
+		sock_put(sk);
+	}
+	return NULL;
+}
 
 /*
  * A clone for the socket, with the control block that the kernel's own
@@ -2309,35 +2566,17 @@ static int icmp_ep_queue_error(struct sock *sk, const struct icmp_ep_af *af,
 /*
  * As ping_err(): the error becomes an error-queue entry with IP_RECVERR or
  * IPV6_RECVERR, and sk_err in any case, unless the socket asked for neither
- * and the error is soft or the socket unconnected.
+ * and the error is soft or the socket unconnected.  Consumes @clone.
+ * Return: what became of the error, which reached the socket whether or
+ * not it was reported, unless a full error queue refused the entry.
  */
-static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
-					   const struct icmp_ep_af *af,
-					   struct sk_buff *skb,
-					   const struct icmp_ep_rx *rx)
+static enum icmp_ep_stat icmp_ep_report_error(struct sock *sk,
+					      const struct icmp_ep_af *af,
+					      struct sk_buff *clone,
+					      const struct icmp_ep_rx *rx,
+					      int err, int harderr)
 {
-	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
-	struct sk_buff *clone;
-	int err, harderr;
-
-	clone = icmp_ep_rx_clone(af, skb, rx);
-	if (!clone)
-		return stat;
-	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
-	/*
-	 * The kernel's PMTU and redirect helpers read the quoted header at
-	 * skb->data, and the error queue the quoted echo: as
-	 * icmp_socket_deliver(), make the whole quote linear first, wherever
-	 * GRO, header split or reassembly left it.
-	 */
-	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner) ||
-	    !pskb_may_pull(clone, rx->quote - rx->inner + ICMP_EP_ECHO_HDR_LEN))
-		goto out;
-
-	stat = ICMP_EP_STAT_ERRORS_DELIVERED;
-	harderr = af->err_convert(sk, clone, rx, &err);
-	if (harderr < 0)
-		goto out;
+	enum icmp_ep_stat stat = ICMP_EP_STAT_ERRORS_DELIVERED;
 
 	if (af->recverr(sk)) {
 		/* As ip_icmp_error(): a full queue loses the entry only. */
@@ -2346,14 +2585,52 @@ static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 		else
 			clone = NULL;
 	} else if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
-		goto out;
+		kfree_skb(clone);
+		return ICMP_EP_STAT_ERRORS_DELIVERED;
 	}
 
 	sk->sk_err = err;
 	sk_error_report(sk);
-out:
 	kfree_skb(clone);
 	return stat;
+}
+
+/*
+ * An ICMP error for @sk: the route changes it makes, then, unless the
+ * socket ignores it, its report.
+ */
+static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
+					   const struct icmp_ep_af *af,
+					   struct sk_buff *skb,
+					   const struct icmp_ep_rx *rx)
+{
+	struct sk_buff *clone;
+	int err, harderr;
+
+	clone = icmp_ep_rx_clone(af, skb, rx);
+	if (!clone)
+		return ICMP_EP_STAT_DROP_QUEUE_FULL;
+	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
+	/*
+	 * The kernel's PMTU and redirect helpers read the quoted header at
+	 * skb->data, and the error queue the quoted echo: as
+	 * icmp_socket_deliver(), make the whole quote linear first, wherever
+	 * GRO, header split or reassembly left it.
+	 */
+	if (!pskb_pull(clone, skb_network_offset(clone) + rx->inner) ||
+	    !pskb_may_pull(clone, rx->quote - rx->inner + ICMP_EP_ECHO_HDR_LEN)) {
+		kfree_skb(clone);
+		return ICMP_EP_STAT_DROP_QUEUE_FULL;
+	}
+
+	af->err_update_route(sk, clone, rx);
+	harderr = af->err_convert(sk, rx, &err);
+	if (harderr < 0) {
+		/* Heard, and ignored, as with IP_PMTUDISC_DONT. */
+		kfree_skb(clone);
+		return ICMP_EP_STAT_ERRORS_DELIVERED;
+	}
+	return icmp_ep_report_error(sk, af, clone, rx, err, harderr);
 }
 
 /*
@@ -2593,114 +2870,7 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_deliver);
 #endif
 
-/* Protocol registration */
-
-static struct proto icmp_ep_prot = {
-	.name = "ICMP_EP",
-	.owner = THIS_MODULE,
-	.init = icmp_ep_init_sock,
-	.close = icmp_ep_close,
-	.pre_connect = icmp_ep_v4_pre_connect,
-	.connect = icmp_ep_connect,
-	.disconnect = icmp_ep_disconnect,
-	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
-	.setsockopt = ip_setsockopt,
-	.getsockopt = ip_getsockopt,
-	.sendmsg = icmp_ep_sendmsg,
-	.recvmsg = icmp_ep_recvmsg,
-	.bind = icmp_ep_bind,
-	.release_cb = ip4_datagram_release_cb,
-	.unhash = icmp_ep_unhash,
-	.get_port = icmp_ep_get_port,
-	.put_port = icmp_ep_unhash,
-	.obj_size = sizeof(struct icmp_ep_sock),
-	.slab_flags = SLAB_TYPESAFE_BY_RCU,
-};
-
-static struct proto icmp_ep6_prot = {
-	.name = "ICMP_EPv6",
-	.owner = THIS_MODULE,
-	.init = icmp_ep_init_sock,
-	.close = icmp_ep_close,
-	.pre_connect = icmp_ep_v6_pre_connect,
-	.connect = icmp_ep_connect,
-	.disconnect = icmp_ep_disconnect,
-	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
-	.setsockopt = ipv6_setsockopt,
-	.getsockopt = ipv6_getsockopt,
-	.sendmsg = icmp_ep_sendmsg,
-	.recvmsg = icmp_ep_recvmsg,
-	.bind = icmp_ep_bind,
-	.unhash = icmp_ep_unhash,
-	.get_port = icmp_ep_get_port,
-	.put_port = icmp_ep_unhash,
-	.obj_size = sizeof(struct icmp_ep6_sock),
-	.slab_flags = SLAB_TYPESAFE_BY_RCU,
-};
-
-/* As inet_sockraw_ops, which is not exported, but with our getname. */
-static const struct proto_ops icmp_ep_ops = {
-	.family = PF_INET,
-	.owner = THIS_MODULE,
-	.release = inet_release,
-	.bind = inet_bind,
-	.connect = inet_dgram_connect,
-	.socketpair = sock_no_socketpair,
-	.accept = sock_no_accept,
-	.getname = icmp_ep_getname,
-	.poll = datagram_poll,
-	.ioctl = inet_ioctl,
-	.gettstamp = sock_gettstamp,
-	.listen = sock_no_listen,
-	.shutdown = inet_shutdown,
-	.setsockopt = sock_common_setsockopt,
-	.getsockopt = sock_common_getsockopt,
-	.sendmsg = inet_sendmsg,
-	.recvmsg = inet_recvmsg,
-	.mmap = sock_no_mmap,
-};
-
-/* As inet6_sockraw_ops, which is not exported, but with our getname. */
-static const struct proto_ops icmp_ep6_ops = {
-	.family = PF_INET6,
-	.owner = THIS_MODULE,
-	.release = inet6_release,
-	.bind = inet6_bind,
-	.connect = inet_dgram_connect,
-	.socketpair = sock_no_socketpair,
-	.accept = sock_no_accept,
-	.getname = icmp_ep_getname,
-	.poll = datagram_poll,
-	.ioctl = inet6_ioctl,
-	.gettstamp = sock_gettstamp,
-	.listen = sock_no_listen,
-	.shutdown = inet_shutdown,
-	.setsockopt = sock_common_setsockopt,
-	.getsockopt = sock_common_getsockopt,
-	.sendmsg = inet_sendmsg,
-	.recvmsg = sock_common_recvmsg,
-	.mmap = sock_no_mmap,
-#ifdef CONFIG_COMPAT
-	.compat_ioctl = inet6_compat_ioctl,
-#endif
-};
-
-/* No INET_PROTOSW_REUSE: it would set sk_reuse on every socket. */
-static struct inet_protosw icmp_ep_protosw = {
-	.type = SOCK_DGRAM,
-	.protocol = IPPROTO_ICMP,
-	.prot = &icmp_ep_prot,
-	.ops = &icmp_ep_ops,
-};
-
-static struct inet_protosw icmp_ep6_protosw = {
-	.type = SOCK_DGRAM,
-	.protocol = IPPROTO_ICMPV6,
-	.prot = &icmp_ep6_prot,
-	.ops = &icmp_ep6_ops,
-};
-
-/* /proc/net/icmp_ep, /proc/net/icmp_ep6 and /proc/net/stat/icmp_ep */
+/* /proc: /proc/net/icmp_ep, /proc/net/icmp_ep6, /proc/net/stat/icmp_ep */
 
 struct icmp_ep_iter {
 	struct seq_net_private p;	/* must be first */
@@ -2834,7 +3004,112 @@ static int icmp_ep_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* Per-namespace state */
+/* Init and exit: protocols, per-netns state, module */
+
+static struct proto icmp_ep_prot = {
+	.name = "ICMP_EP",
+	.owner = THIS_MODULE,
+	.init = icmp_ep_init_sock,
+	.close = icmp_ep_close,
+	.pre_connect = icmp_ep_v4_pre_connect,
+	.connect = icmp_ep_connect,
+	.disconnect = icmp_ep_disconnect,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
+	.setsockopt = ip_setsockopt,
+	.getsockopt = ip_getsockopt,
+	.sendmsg = icmp_ep_sendmsg,
+	.recvmsg = icmp_ep_recvmsg,
+	.bind = icmp_ep_bind,
+	.release_cb = ip4_datagram_release_cb,
+	.unhash = icmp_ep_unhash,
+	.get_port = icmp_ep_get_port,
+	.put_port = icmp_ep_unhash,
+	.obj_size = sizeof(struct icmp_ep_sock),
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,
+};
+
+static struct proto icmp_ep6_prot = {
+	.name = "ICMP_EPv6",
+	.owner = THIS_MODULE,
+	.init = icmp_ep_init_sock,
+	.close = icmp_ep_close,
+	.pre_connect = icmp_ep_v6_pre_connect,
+	.connect = icmp_ep_connect,
+	.disconnect = icmp_ep_disconnect,
+	.ioctl = proto_ioctl_compat(icmp_ep_ioctl),
+	.setsockopt = ipv6_setsockopt,
+	.getsockopt = ipv6_getsockopt,
+	.sendmsg = icmp_ep_sendmsg,
+	.recvmsg = icmp_ep_recvmsg,
+	.bind = icmp_ep_bind,
+	.unhash = icmp_ep_unhash,
+	.get_port = icmp_ep_get_port,
+	.put_port = icmp_ep_unhash,
+	.obj_size = sizeof(struct icmp_ep6_sock),
+	.slab_flags = SLAB_TYPESAFE_BY_RCU,
+};
+
+/* As inet_sockraw_ops, which is not exported, but with our getname. */
+static const struct proto_ops icmp_ep_ops = {
+	.family = PF_INET,
+	.owner = THIS_MODULE,
+	.release = inet_release,
+	.bind = inet_bind,
+	.connect = inet_dgram_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = icmp_ep_getname,
+	.poll = datagram_poll,
+	.ioctl = inet_ioctl,
+	.gettstamp = sock_gettstamp,
+	.listen = sock_no_listen,
+	.shutdown = inet_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
+	.mmap = sock_no_mmap,
+};
+
+/* As inet6_sockraw_ops, which is not exported, but with our getname. */
+static const struct proto_ops icmp_ep6_ops = {
+	.family = PF_INET6,
+	.owner = THIS_MODULE,
+	.release = inet6_release,
+	.bind = inet6_bind,
+	.connect = inet_dgram_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = icmp_ep_getname,
+	.poll = datagram_poll,
+	.ioctl = inet6_ioctl,
+	.gettstamp = sock_gettstamp,
+	.listen = sock_no_listen,
+	.shutdown = inet_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = sock_common_recvmsg,
+	.mmap = sock_no_mmap,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = inet6_compat_ioctl,
+#endif
+};
+
+/* No INET_PROTOSW_REUSE: it would set sk_reuse on every socket. */
+static struct inet_protosw icmp_ep_protosw = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_ICMP,
+	.prot = &icmp_ep_prot,
+	.ops = &icmp_ep_ops,
+};
+
+static struct inet_protosw icmp_ep6_protosw = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_ICMPV6,
+	.prot = &icmp_ep6_prot,
+	.ops = &icmp_ep6_ops,
+};
 
 static void icmp_ep_table_free(struct icmp_ep_table *t)
 {
