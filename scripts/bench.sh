@@ -6,6 +6,7 @@
 # (scripts/bench-report.sh).
 #   BENCH_ROUNDS (default 6), BENCH_SECONDS per measurement (default 3),
 #   BENCH_WORKLOADS (default all; or e.g. W1-v4,W1-v6,W2,W3)
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -3,6 +3,7 @@
 # Build icmp_ep (and icmp_ep_test when the kernel has KUnit) against KDIR in
 # a directory of its own, with W=1 and sparse; any warning fails the build.
 #   build-module.sh KDIR OUT_DIR
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # 6.1 and 6.12 kernels and on the KASAN/lockdep/kmemleak/KUnit debug
 # kernel (6.1), and prove the Debian package on both stock kernels.
 # The last line printed is "N passed, N failed".
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -15,6 +15,7 @@
 # pair that DKMS generated during the check is removed with the package,
 # so that the machine is left as it was; a key that was there before is
 # never touched.
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

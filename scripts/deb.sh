@@ -4,6 +4,7 @@
 # `dpkg-buildpackage -us -uc -b` from a copy of the git-tracked files under
 # build/deb, so that nothing it writes lands in the tree or beside it, and
 # leave the .deb in build/.  Prints the .deb's path.
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,7 @@
 # The tree is cached outside the repository, keyed by the source package's
 # version and the config fragment's hash, so that a change to either builds
 # a fresh kernel and nothing else does.
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # ping to 127.0.0.1 and ::1 running as uid 65534 through it.  The VM runs
 # through vm-run.sh, so a kernel warning fails the demo as it fails a test.
 #   demo.sh [SERIES]: 6.1 (the default) or 6.12, as `make demo KERNEL=6.12`
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,7 @@
 # at boot: as on an installed system, the kernel asks modprobe for each
 # module when it is first needed.  OVERLAY_DIR's files (a module DKMS
 # installed, say) go into the image before depmod indexes it.
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -3,6 +3,7 @@
 # Prove `make install`: install into a scratch INSTALL_MOD_PATH and check
 # that the module lands in extra/ and that depmod indexed it.
 #   install-check.sh KDIR BUILD_DIR
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

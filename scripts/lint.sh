@@ -3,6 +3,7 @@
 # Static checks: checkpatch --strict and kernel-doc, both from Debian's
 # linux-source-6.1 (cached outside the repository), on the module's C, and
 # ShellCheck on the harness (scripts/, the guest's init, run, bench, lib.sh).
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 

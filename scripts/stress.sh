@@ -7,6 +7,7 @@
 #   STRESS_KERNELS (default "stock debug")
 # Each guest gets 2 GiB: a closed socket is freed at its last reference,
 # so churn must not need more.
+set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
