@@ -5,6 +5,39 @@
 # Only ratios of figures from the same round and boot are printed.
 set -eu
 
+# The table, a row a line: LABEL | RATIO | GOAL (">= N", "<= N" on the
+# median, or "-") | figure A | figure B, each figure "IMPL WORKLOAD NAME";
+# the ratio is A / B.
+BENCH_ROWS=$(cat <<'ROWS'
+W1 ping-pong, IPv4         | icmp_ep / built-in            | >= 1    | icmp_ep W1-v4 rate     | builtin W1-v4 rate
+W1 ping-pong, IPv6         | icmp_ep / built-in            | >= 1    | icmp_ep W1-v6 rate     | builtin W1-v6 rate
+W1 ping-pong, IPv4         | icmp_ep / raw socket (root)   | -       | icmp_ep W1-v4 rate     | raw W1-v4 rate
+W1 ping-pong, IPv6         | icmp_ep / raw socket (root)   | -       | icmp_ep W1-v6 rate     | raw W1-v6 rate
+W2 flood, 8 x 32 in flight | icmp_ep / built-in            | >= 1    | icmp_ep W2 rate        | builtin W2 rate
+W2 flood, 8 x 32 in flight | icmp_ep / raw socket (root)   | -       | icmp_ep W2 rate        | raw W2 rate
+W1 raw socket, IPv4        | icmp_ep loaded / unloaded     | -       | raw-loaded W1-v4 rate  | raw W1-v4 rate
+W1 raw socket, IPv6        | icmp_ep loaded / unloaded     | -       | raw-loaded W1-v6 rate  | raw W1-v6 rate
+W2 raw sockets, IPv4       | icmp_ep loaded / unloaded     | -       | raw-loaded W2 rate     | raw W2 rate
+W3 ping-pong, 1 idle       | icmp_ep / built-in            | -       | icmp_ep W3 idle1       | builtin W3 idle1
+W3 ping-pong, 1000 idle    | icmp_ep / built-in            | -       | icmp_ep W3 idle1000    | builtin W3 idle1000
+W3 ping-pong, 10000 idle   | icmp_ep / built-in            | -       | icmp_ep W3 idle10000   | builtin W3 idle10000
+W3 ping-pong, 30000 idle   | icmp_ep / built-in            | -       | icmp_ep W3 idle30000   | builtin W3 idle30000
+W3 ping-pong, 60000 idle   | icmp_ep / built-in            | >= 2.5  | icmp_ep W3 idle60000   | builtin W3 idle60000
+W3 ping-pong, 60000 idle   | icmp_ep: 60000 idle / 1 idle  | >= 0.9  | icmp_ep W3 idle60000   | icmp_ep W3 idle1
+W3 ping-pong, 60000 idle   | built-in: 60000 idle / 1 idle | -       | builtin W3 idle60000   | builtin W3 idle1
+W4 churn, 60000 idle       | icmp_ep / built-in            | >= 2    | icmp_ep W3 churn       | builtin W3 churn
+W4 open 60000 sockets      | built-in time / icmp_ep time  | -       | builtin W3 open60000_ms | icmp_ep W3 open60000_ms
+W4 open, 2nd / 1st 30000   | icmp_ep (1.00 = linear)       | <= 1.25 | icmp_ep W4 open_second | icmp_ep W4 open_first
+W4 open, 2nd / 1st 30000   | built-in (1.00 = linear)      | -       | builtin W4 open_second | builtin W4 open_first
+W5 UDP bystander           | loaded / unloaded             | >= 0.98 | icmp_ep W5 rate        | builtin W5 rate
+W6 200 netns x 100 sockets | icmp_ep: W6 / own W1 IPv4     | >= 0.9  | icmp_ep W6 rate        | icmp_ep W1-v4 rate
+W6 200 netns x 100 sockets | icmp_ep / built-in            | -       | icmp_ep W6 rate        | builtin W6 rate
+slab per socket, IPv4      | icmp_ep / built-in            | <= 1    | icmp_ep mem-v4 bytes_per_socket | builtin mem-v4 bytes_per_socket
+slab per socket, IPv6      | icmp_ep / built-in            | <= 1    | icmp_ep mem-v6 bytes_per_socket | builtin mem-v6 bytes_per_socket
+ROWS
+)
+export BENCH_ROWS
+
 awk '
 $1 == "INFO" {
 	sub(/^INFO /, "")
@@ -28,8 +61,9 @@ function goal(target, op) {
 	return op ? sprintf("%s %.2f", op, target) : ""
 }
 
-# row LABEL RATIO TARGET OP: OP is ">=" or "<=" against TARGET, or "" for
-# a figure without a target.
+# row LABEL RATIO TARGET OP A_IMPL A_WORKLOAD A_NAME B_IMPL B_WORKLOAD
+# B_NAME: the ratio of figure A to figure B, round by round.  OP is ">=" or
+# "<=" against TARGET, or "" for a figure without a target.
 function row(label, ratio, target, op, bi, bw, bn, ci, cw, cn,
 	     r, n, x, a, b, med, verdict) {
 	n = 0
@@ -80,54 +114,17 @@ END {
 
 	print "| workload                     | ratio                              | median | min-max       | target  | verdict |"
 	print "|------------------------------|------------------------------------|--------|---------------|---------|---------|"
-	row("W1 ping-pong, IPv4", "icmp_ep / built-in", 1, ">=",
-	    "icmp_ep", "W1-v4", "rate", "builtin", "W1-v4", "rate")
-	row("W1 ping-pong, IPv6", "icmp_ep / built-in", 1, ">=",
-	    "icmp_ep", "W1-v6", "rate", "builtin", "W1-v6", "rate")
-	row("W1 ping-pong, IPv4", "icmp_ep / raw socket (root)", "", "",
-	    "icmp_ep", "W1-v4", "rate", "raw", "W1-v4", "rate")
-	row("W1 ping-pong, IPv6", "icmp_ep / raw socket (root)", "", "",
-	    "icmp_ep", "W1-v6", "rate", "raw", "W1-v6", "rate")
-	row("W2 flood, 8 x 32 in flight", "icmp_ep / built-in", 1, ">=",
-	    "icmp_ep", "W2", "rate", "builtin", "W2", "rate")
-	row("W2 flood, 8 x 32 in flight", "icmp_ep / raw socket (root)", "", "",
-	    "icmp_ep", "W2", "rate", "raw", "W2", "rate")
-	row("W1 raw socket, IPv4", "icmp_ep loaded / unloaded", "", "",
-	    "raw-loaded", "W1-v4", "rate", "raw", "W1-v4", "rate")
-	row("W1 raw socket, IPv6", "icmp_ep loaded / unloaded", "", "",
-	    "raw-loaded", "W1-v6", "rate", "raw", "W1-v6", "rate")
-	row("W2 raw sockets, IPv4", "icmp_ep loaded / unloaded", "", "",
-	    "raw-loaded", "W2", "rate", "raw", "W2", "rate")
-	split("1 1000 10000 30000 60000", idle, " ")
-	for (i = 1; i <= 5; i++)
-		row("W3 ping-pong, " idle[i] " idle", "icmp_ep / built-in",
-		    idle[i] == 60000 ? 2.5 : "", idle[i] == 60000 ? ">=" : "",
-		    "icmp_ep", "W3", "idle" idle[i],
-		    "builtin", "W3", "idle" idle[i])
-	row("W3 ping-pong, 60000 idle", "icmp_ep: 60000 idle / 1 idle", 0.9,
-	    ">=", "icmp_ep", "W3", "idle60000", "icmp_ep", "W3", "idle1")
-	row("W3 ping-pong, 60000 idle", "built-in: 60000 idle / 1 idle", "", "",
-	    "builtin", "W3", "idle60000", "builtin", "W3", "idle1")
-	row("W4 churn, 60000 idle", "icmp_ep / built-in", 2, ">=",
-	    "icmp_ep", "W3", "churn", "builtin", "W3", "churn")
-	row("W4 open 60000 sockets", "built-in time / icmp_ep time", "", "",
-	    "builtin", "W3", "open60000_ms", "icmp_ep", "W3", "open60000_ms")
-	row("W4 open, 2nd / 1st 30000", "icmp_ep (1.00 = linear)", 1.25, "<=",
-	    "icmp_ep", "W4", "open_second", "icmp_ep", "W4", "open_first")
-	row("W4 open, 2nd / 1st 30000", "built-in (1.00 = linear)", "", "",
-	    "builtin", "W4", "open_second", "builtin", "W4", "open_first")
-	row("W5 UDP bystander", "loaded / unloaded", 0.98, ">=",
-	    "icmp_ep", "W5", "rate", "builtin", "W5", "rate")
-	row("W6 200 netns x 100 sockets", "icmp_ep: W6 / own W1 IPv4", 0.9, ">=",
-	    "icmp_ep", "W6", "rate", "icmp_ep", "W1-v4", "rate")
-	row("W6 200 netns x 100 sockets", "icmp_ep / built-in", "", "",
-	    "icmp_ep", "W6", "rate", "builtin", "W6", "rate")
-	row("slab per socket, IPv4", "icmp_ep / built-in", 1, "<=",
-	    "icmp_ep", "mem-v4", "bytes_per_socket",
-	    "builtin", "mem-v4", "bytes_per_socket")
-	row("slab per socket, IPv6", "icmp_ep / built-in", 1, "<=",
-	    "icmp_ep", "mem-v6", "bytes_per_socket",
-	    "builtin", "mem-v6", "bytes_per_socket")
+	nrows = split(ENVIRON["BENCH_ROWS"], rows, "\n")
+	for (i = 1; i <= nrows; i++) {
+		split(rows[i], f, "|")
+		for (j = 1; j <= 5; j++)
+			gsub(/^ +| +$/, "", f[j])
+		split(f[3], goal_of, " ")
+		split(f[4], num, " ")
+		split(f[5], den, " ")
+		row(f[1], f[2], goal_of[2] + 0, f[3] == "-" ? "" : goal_of[1],
+		    num[1], num[2], num[3], den[1], den[2], den[3])
+	}
 	printf "\n%d rounds; %d targets missed, %d figures missing\n",
 	       rounds, missed, missing
 	for (i = 1; i <= ninfo; i++)

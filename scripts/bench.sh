@@ -7,18 +7,12 @@
 #   BENCH_ROUNDS (default 6), BENCH_SECONDS per measurement (default 3),
 #   BENCH_WORKLOADS (default all; or e.g. W1-v4,W1-v6,W2,W3)
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$here/build
-scripts=$here/scripts
 rounds=${BENCH_ROUNDS:-6}
 seconds=${BENCH_SECONDS:-3}
-
-"$scripts/deps.sh" >&2
-release=$("$scripts/stock-kernel.sh")
-"$scripts/guest-image.sh" "/usr/src/linux-headers-$release" \
-	"$build/stock" "$release"
-
+icmp_ep_stock_image "$build/stock"
 echo "bench: $rounds rounds of ${seconds}-second measurements on $release" >&2
 ICMP_EP_ARGS="guest.rounds=$rounds guest.bench_seconds=$seconds guest.workloads=${BENCH_WORKLOADS:-all}" \
 	"$scripts/vm-run.sh" "/boot/vmlinuz-$release" \

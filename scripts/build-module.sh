@@ -4,10 +4,11 @@
 # a directory of its own, with W=1 and sparse; any warning fails the build.
 #   build-module.sh KDIR OUT_DIR
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 kdir=$1
 out=$2
-here=$(cd "$(dirname "$0")/.." && pwd)
 
 rm -rf "$out"
 mkdir -p "$out/debian"
@@ -26,4 +27,4 @@ if grep -iE 'warning|error' "$log" | grep -v 'Skipping BTF' >&2; then
 	echo "build-module: the build against $kdir is not warning-free" >&2
 	exit 1
 fi
-echo "build-module: $(cd "$out" && ls ./*.ko | tr '\n' ' ')against $kdir"
+echo "build-module: $(cd "$out" && printf '%s ' ./*.ko)against $kdir"

@@ -5,10 +5,8 @@
 # kernel (6.1), and prove the Debian package on both stock kernels.
 # The last line printed is "N passed, N failed".
 set -eu
-
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$here/build
-scripts=$here/scripts
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 passed=0
 failed=0
@@ -86,7 +84,7 @@ kunit() {
 	record "$name" "$p" "$f"
 }
 
-"$scripts/deps.sh"
+icmp_ep_deps
 mkdir -p "$build"
 
 series="6.1 6.12"
@@ -98,7 +96,7 @@ step build-tests make -s -C "$here/tests" O="$build/bin"
 # kernel, against that kernel's own built-in ping sockets.
 releases=
 for s in $series; do
-	release=$("$scripts/stock-kernel.sh" "$s")
+	release=$(icmp_ep_stock_release "$s")
 	releases="$releases $release"
 	out=$build/stock-$s
 	step "build-$s" "$scripts/build-module.sh" \
@@ -109,7 +107,7 @@ for s in $series; do
 	vm "vm-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 900 2048
 done
 
-release=$("$scripts/stock-kernel.sh" 6.1)
+release=$(icmp_ep_stock_release 6.1)
 step install "$scripts/install-check.sh" "/usr/src/linux-headers-$release" \
 	"$build/stock-6.1"
 
@@ -119,7 +117,7 @@ dkms_root=$build/dkms-root
 # shellcheck disable=SC2086 # one argument per release
 step deb "$scripts/deb-check.sh" "$dkms_root" $releases
 for s in $series; do
-	release=$("$scripts/stock-kernel.sh" "$s")
+	release=$(icmp_ep_stock_release "$s")
 	[ -d "$dkms_root/lib/modules/$release" ] || continue
 	out=$build/dkms-$s
 	mkdir -p "$out"

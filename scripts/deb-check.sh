@@ -16,11 +16,12 @@
 # so that the machine is left as it was; a key that was there before is
 # never touched.
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 out=$1
 shift
 [ $# -gt 0 ] || { echo "usage: deb-check.sh OUT_DIR RELEASE..." >&2; exit 2; }
-here=$(cd "$(dirname "$0")/.." && pwd)
 pkg=icmp-ep-dkms
 name=icmp_ep
 version=$(dpkg-parsechangelog -l "$here/debian/changelog" -S Version)

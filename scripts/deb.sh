@@ -5,9 +5,9 @@
 # build/deb, so that nothing it writes lands in the tree or beside it, and
 # leave the .deb in build/.  Prints the .deb's path.
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$here/build
 work=$build/deb
 src=$work/icmp-ep
 

@@ -10,15 +10,15 @@
 # version and the config fragment's hash, so that a change to either builds
 # a fresh kernel and nothing else does.
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
 series=${1:-6.1}
 # The common fragment, then the series' own where its Kconfig differs.
-fragments=$here/debug-kernel.config
-[ ! -f "$here/debug-kernel-$series.config" ] ||
-	fragments="$fragments $here/debug-kernel-$series.config"
+fragments=$scripts/debug-kernel.config
+[ ! -f "$scripts/debug-kernel-$series.config" ] ||
+	fragments="$fragments $scripts/debug-kernel-$series.config"
 tarball=/usr/src/linux-source-$series.tar.xz
-cache=${ICMP_EP_CACHE:-/var/cache/icmp_ep}
 
 [ -f "$tarball" ] || { echo "debug-kernel: $tarball missing; run scripts/deps.sh" >&2; exit 1; }
 

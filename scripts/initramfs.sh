@@ -10,13 +10,14 @@
 # module when it is first needed.  OVERLAY_DIR's files (a module DKMS
 # installed, say) go into the image before depmod indexes it.
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 out=$1
 ko_dir=$2
 bin_dir=$3
 release=${4:-}
 overlay=${5:-}
-here=$(cd "$(dirname "$0")/.." && pwd)
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -4,15 +4,16 @@
 # that the module lands in extra/ and that depmod indexed it.
 #   install-check.sh KDIR BUILD_DIR
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 kdir=$1
-build=$2
-release=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
-	"$kdir/include/generated/utsrelease.h")
+dir=$2
+release=$(icmp_ep_kdir_release "$kdir")
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
-make -s -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" install >/dev/null
+make -s -C "$dir" KDIR="$kdir" INSTALL_MOD_PATH="$root" install >/dev/null
 ko=$root/lib/modules/$release/extra/icmp_ep.ko
 [ -f "$ko" ] || { echo "install-check: no $ko" >&2; exit 1; }
 grep -q '^extra/icmp_ep.ko:' "$root/lib/modules/$release/modules.dep" || {

@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Static checks on the module's C: checkpatch --strict and kernel-doc, both
-# from Debian's linux-source-6.1 (cached outside the repository).
+# Static checks: checkpatch --strict and kernel-doc, both from Debian's
+# linux-source-6.1 (cached outside the repository), on the module's C, and
+# ShellCheck on the harness (scripts/, the guest's init, run, bench, lib.sh).
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")/.." && pwd)
 tarball=/usr/src/linux-source-6.1.tar.xz
-cache=${ICMP_EP_CACHE:-/var/cache/icmp_ep}
 tools=$cache/lint-$(dpkg-query -W -f '${Version}' linux-source-6.1)
 
 if [ ! -f "$tools/.done" ]; then
@@ -32,4 +33,7 @@ perl "$tools/scripts/checkpatch.pl" --strict --no-tree --terse -f $files ||
 out=$(perl "$tools/scripts/kernel-doc" -none -v -Werror $files 2>&1) ||
 	status=1
 echo "$out" | grep -v ': info: ' >&2 || true
+# shellcheck disable=SC2046 # one argument per file
+shellcheck -x $(git ls-files 'scripts/*.sh' tests/guest/init tests/guest/run \
+	tests/guest/bench tests/guest/lib.sh) || status=1
 exit "$status"

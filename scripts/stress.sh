@@ -8,30 +8,27 @@
 # Each guest gets 2 GiB: a closed socket is freed at its last reference,
 # so churn must not need more.
 set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$here/build
-scripts=$here/scripts
 seconds=${STRESS_SECONDS:-300}
 calls=${FUZZ_CALLS:-1000000}
 seed=${SEED:-$(date +%s)}
 inject=${INJECT_COUNT:-6000}
 
-"$scripts/deps.sh"
+icmp_ep_deps
 
 echo "stress: $seconds s of churn, $calls fuzz calls, seed $seed," \
 	"$inject packets of each malformed kind"
 for kernel in ${STRESS_KERNELS:-stock debug}; do
 	case $kernel in
 	stock)
-		release=$("$scripts/stock-kernel.sh")
-		"$scripts/guest-image.sh" "/usr/src/linux-headers-$release" \
-			"$build/stress-stock" "$release"
+		icmp_ep_stock_image "$build/stress-stock"
 		image=/boot/vmlinuz-$release
 		;;
 	debug)
 		tree=$("$scripts/debug-kernel.sh")
-		"$scripts/guest-image.sh" "$tree" "$build/stress-debug"
+		icmp_ep_guest_image "$tree" "$build/stress-debug"
 		image=$tree/arch/x86/boot/bzImage
 		;;
 	*)

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers shared by the guest suites and modes (sourced, busybox sh).
+# Helpers shared by the guest suites and modes (sourced, busybox sh, which
+# has local as dash has).
+# shellcheck shell=dash
 KO_DIR=/icmp_ep
 NOBODY=65534
 
@@ -9,14 +11,14 @@ ok() {
 }
 
 fail() {
-	local name=$1
+	local name="$1"
 	shift
 	echo "RESULT FAIL $name $*"
 }
 
 # check NAME COMMAND...: a verdict from a command's exit status.
 check() {
-	local name=$1
+	local name="$1"
 	shift
 	if "$@"; then
 		ok "$name"
@@ -48,7 +50,7 @@ unload_module() {
 # sampling the module's refcount while it runs: a socket of ours holds a
 # reference, a built-in one does not.  Sets MAX_REF; returns ping's status.
 ping_via_module() {
-	local out=$1 pid ref
+	local out="$1" pid ref
 	shift
 	as_nobody /usr/bin/ping "$@" >"$out" 2>&1 &
 	pid=$!
@@ -64,20 +66,21 @@ ping_via_module() {
 # judge NAME EXPECTED BUILTIN_OUT ICMP_EP_OUT: a differential case passes
 # when icmp_ep's output says EXPECTED and matches the built-in's exactly.
 judge() {
-	cat "$4"
-	if ! grep -qF "$2" "$4"; then
-		fail "$1" "expected '$2'"
-	elif ! diff "$3" "$4"; then
-		fail "$1" "differs from the built-in (diff above)"
+	local name="$1" expected="$2" builtin="$3" ours="$4"
+	cat "$ours"
+	if ! grep -qF "$expected" "$ours"; then
+		fail "$name" "expected '$expected'"
+	elif ! diff "$builtin" "$ours"; then
+		fail "$name" "differs from the built-in (diff above)"
 	else
-		ok "$1"
+		ok "$name"
 	fi
 }
 
 # wait_module_busy: until a socket of ours exists, for up to 5 s.
 wait_module_busy() {
 	local tries=0
-	while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ $tries -lt 100 ]; do
+	while [ "$(cat /sys/module/icmp_ep/refcnt)" -eq 0 ] && [ "$tries" -lt 100 ]; do
 		sleep 0.05
 		tries=$((tries + 1))
 	done
@@ -89,7 +92,7 @@ wait_module_busy() {
 # finds no socket.
 wait_listening() {
 	local tries=0
-	while ! grep -q '^listening' "$1" 2>/dev/null && [ $tries -lt 200 ]; do
+	while ! grep -q '^listening' "$1" 2>/dev/null && [ "$tries" -lt 200 ]; do
 		sleep 0.05
 		tries=$((tries + 1))
 	done
