@@ -313,6 +313,7 @@ static const unsigned char ext_dst_rt_dst[40] = {
 	IPPROTO_DSTOPTS, 2, [31] = 1,
 	58, 0, 0x1e, 4, 0xc0, 0, 0, 0xde
 };
+
 static const unsigned char ext_atomic[8] = { 58, [7] = 7 };
 
 #define V4(n, b, t, c, l, f, qp, qi) \
@@ -567,7 +568,7 @@ static void drain(int fd)
 	printf("replies %ld errors %ld\n", replies, errors);
 }
 
-static int usage(void)
+static int print_usage(void)
 {
 	fputs("usage: inject [--layout linear|paged|frags] KIND COUNT IDENT\n"
 	      "       inject [--layout L] connected|unconnected KIND COUNT\n",
@@ -586,7 +587,7 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[2], layouts[layout]))
 				break;
 		if (layout > FRAGS)
-			return usage();
+			return print_usage();
 		argc -= 2;
 		argv += 2;
 	}
@@ -604,7 +605,7 @@ int main(int argc, char **argv)
 		ident = argc == 4 ? atoi(argv[3]) : 0;
 	}
 	if (argc != 4 || !build(argv[1], ident))
-		return usage();
+		return print_usage();
 	count = atol(argv[2]);
 	pfd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (pfd < 0 || setsockopt(pfd, SOL_PACKET, PACKET_VNET_HDR, &one,
