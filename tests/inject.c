@@ -93,9 +93,13 @@ static size_t ipv4(unsigned char *p, unsigned char proto, const void *l4,
 	return sizeof(*ip) + len;
 }
 
-/* An ICMP message: header fields, then @body; checksummed unless @bad. */
-static size_t icmp(unsigned char *p, unsigned char type, unsigned char code,
-		   unsigned short id, const void *body, size_t len, int bad)
+/*
+ * An ICMP or ICMPv6 message: header fields, then @body; checksummed, with
+ * @sum for the pseudo-header, unless @bad.
+ */
+static size_t icmp_sum(unsigned char *p, unsigned char type,
+		       unsigned char code, unsigned short id, const void *body,
+		       size_t len, int bad, unsigned int sum)
 {
 	memset(p, 0, 8);
 	p[0] = type;
@@ -103,8 +107,14 @@ static size_t icmp(unsigned char *p, unsigned char type, unsigned char code,
 	put16(p + 4, id);
 	put16(p + 6, 1);
 	memcpy(p + 8, body, len);
-	put16(p + 2, csum(p, 8 + len, 0) ^ (bad ? 0x5555 : 0));
+	put16(p + 2, csum(p, 8 + len, sum) ^ (bad ? 0x5555 : 0));
 	return 8 + len;
+}
+
+static size_t icmp(unsigned char *p, unsigned char type, unsigned char code,
+		   unsigned short id, const void *body, size_t len, int bad)
+{
+	return icmp_sum(p, type, code, id, body, len, bad, 0);
 }
 
 static unsigned int pseudo6(const struct ip6_hdr *ip6, size_t len)
@@ -138,14 +148,7 @@ static size_t ipv6(unsigned char *p, const void *ext, size_t ext_len,
 	ip6->ip6_src = v6_src;
 	ip6->ip6_dst = v6_dst;
 	memcpy(p + sizeof(*ip6), ext, ext_len);
-	memset(h, 0, 8);
-	h[0] = type;
-	h[1] = code;
-	put16(h + 4, id);
-	put16(h + 6, 1);
-	memcpy(h + 8, body, len);
-	put16(h + 2, csum(h, 8 + len, pseudo6(ip6, 8 + len)) ^
-		     (bad ? 0x5555 : 0));
+	icmp_sum(h, type, code, id, body, len, bad, pseudo6(ip6, 8 + len));
 	return sizeof(*ip6) + ext_len + 8 + len;
 }
 
