@@ -29,6 +29,7 @@
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
+#include <sched.h>
 #include <netinet/icmp6.h>
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
@@ -617,6 +618,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ll.sll_ifindex = if_nametoindex("lo");
+	/*
+	 * One CPU, so one backlog of lo's, takes every packet in the order
+	 * sent: moved between CPUs, the sender could have a fragment overtaken
+	 * by more than ipfrag_max_dist others from the same host, and IPv4
+	 * reassembly would drop its queue as too old.
+	 */
+	if (sched_getcpu() >= 0) {
+		cpu_set_t cpus;
+
+		CPU_ZERO(&cpus);
+		CPU_SET(sched_getcpu(), &cpus);
+		sched_setaffinity(0, sizeof(cpus), &cpus);
+	}
 	for (i = 0; i < count; i++) {
 		/* Each fragmented packet gets an identification of its own. */
 		if (pkt2_len) {
