@@ -2150,8 +2150,10 @@ static bool icmp_ep_v6_rthdr_ok(const struct sk_buff *skb,
  * handlers leave in IP6CB are noted in @rx.  AH and ESP are not ours on
  * this pass: the packet comes back, decapsulated, after xfrm.  A fragment is
  * ours to reassemble if it follows the processed headers and its
- * fragmentable part starts with ICMPv6, as that of every ICMPv6 fragment
- * does unless a destination option sits between them.
+ * fragmentable part starts with ICMPv6 or with destination options, which
+ * ip6_fragment() puts there, after the fragment header: only the first
+ * fragment could tell what follows them, and every fragment must go to the
+ * same queue.
  */
 static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
 					       struct icmp_ep_rx *rx)
@@ -2187,7 +2189,9 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
 			len = sizeof(struct frag_hdr);
 			if (get_unaligned((const __be16 *)(h + 2)) &
 			    htons(IP6_OFFSET | IP6_MF))
-				return off == start && h[0] == IPPROTO_ICMPV6 ?
+				return off == start &&
+				       (h[0] == IPPROTO_ICMPV6 ||
+					h[0] == NEXTHDR_DEST) ?
 				       ICMP_EP_RX_FRAGMENT : ICMP_EP_RX_IGNORE;
 			/* An atomic fragment is processed in place. */
 		} else if (nh + off + len > skb->len) {

@@ -88,3 +88,21 @@ client_as_nobody() {
 in_client() {
 	$IP netns exec client "$@"
 }
+
+# normalise: ping's output without what differs from run to run (round
+# trip and run times, a learnt route's expiry).
+normalise() {
+	sed -E -e 's/time[=<][0-9.]+ ?ms/time=X/g' -e 's/time [0-9]+ms/time X/' \
+		-e 's|^rtt .*|rtt X|' -e 's|^round-trip .*|round-trip X|' \
+		-e 's|\([0-9.]+ ms\)|(X ms)|g' -e 's|[0-9.]+ ms|X ms|g' \
+		-e 's/expires [0-9]+sec/expires X/'
+}
+
+# each_case FUNCTION: FUNCTION once for every row of $cases, with the row's
+# '|'-separated fields (up to six) as its arguments.
+each_case() {
+	echo "$cases" | while IFS='|' read -r f1 f2 f3 f4 f5 f6; do
+		[ -n "$f1" ] || continue
+		"$1" "$f1" "$f2" "$f3" "$f4" "$f5" "$f6"
+	done
+}

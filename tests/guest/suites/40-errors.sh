@@ -30,11 +30,10 @@ fping-v6|fd00:2::2 is unreachable|/usr/bin/fping -6 -r 0 -t 1000 fd00:2::2
 fping-v4-no-route|10.9.9.1 is unreachable|/usr/bin/fping -r 0 -t 1000 10.9.9.1
 '
 
-# Round trip times and run times differ from run to run.
-normalise() {
-	sed -E -e 's/time[=<][0-9.]+ ?ms/time=X/g' -e 's/time [0-9]+ms/time X/' \
-		-e 's|^rtt .*|rtt X|' -e 's|^round-trip .*|round-trip X|' \
-		-e 's|\([0-9.]+ ms\)|(X ms)|g' -e 's|[0-9.]+ ms|X ms|g'
+# run_case NAME EXPECTED COMMAND: COMMAND's output in $dir/NAME
+run_case() {
+	# shellcheck disable=SC2086 # the command is a command line
+	client_as_nobody $3 2>&1 | normalise >"$dir/$1"
 }
 
 # run IMPL: every case once, output in /tmp/errors.IMPL/NAME
@@ -43,11 +42,7 @@ run() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	topo_up
-	echo "$cases" | while IFS='|' read -r name expect cmd; do
-		[ -n "$name" ] || continue
-		# shellcheck disable=SC2086 # cmd is a command line
-		client_as_nobody $cmd 2>&1 | normalise >"$dir/$name"
-	done
+	each_case run_case
 	# The client namespace is new for each run, so its counters start at
 	# zero.  IPv6 neighbour discovery and MLD run on timers: keep to the
 	# counters our traffic alone moves.
@@ -64,9 +59,10 @@ echo "--- SNMP counters of the client after all cases"
 judge errors/snmp-counters-same-as-builtin InEchoReps \
 	/tmp/errors.builtin/snmp /tmp/errors.icmp_ep/snmp
 
-echo "$cases" | while IFS='|' read -r name expect cmd; do
-	[ -n "$name" ] || continue
-	echo "--- $name: $cmd"
-	judge "errors/$name" "$expect" "/tmp/errors.builtin/$name" \
-		"/tmp/errors.icmp_ep/$name"
-done
+# judge_case NAME EXPECTED COMMAND
+judge_case() {
+	echo "--- $1: $3"
+	judge "errors/$1" "$2" "/tmp/errors.builtin/$1" "/tmp/errors.icmp_ep/$1"
+}
+
+each_case judge_case

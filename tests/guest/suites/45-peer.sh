@@ -49,6 +49,21 @@ not_peer() {
 		/proc/net/stat/icmp_ep
 }
 
+# run_case NAME BUILTIN ICMP_EP DROPS ARGS: errq ARGS's output in $dir/NAME,
+# and how much drop_not_peer moved in $dir/NAME.drops
+run_case() {
+	local before after
+	before=$(not_peer)
+	# shellcheck disable=SC2086 # the arguments are an argument list
+	client_as_nobody /tests/bin/errq $5 >"$dir/$1" 2>&1
+	after=$(not_peer)
+	if [ "$before" = missing ] || [ "$after" = missing ]; then
+		echo missing >"$dir/$1.drops"
+	else
+		echo $((after - before)) >"$dir/$1.drops"
+	fi
+}
+
 # run IMPL: every case once, output in /tmp/peer.IMPL/NAME, and with
 # icmp_ep how much drop_not_peer moved in /tmp/peer.IMPL/NAME.drops
 run() {
@@ -60,47 +75,37 @@ run() {
 	# routers) from fd00:1::1, so the router answers from fd00:1::2
 	# rather than from a link-local address made of a random MAC.
 	$IP -n client -6 addr flush dev c0 scope link
-	echo "$cases" | while IFS='|' read -r name builtin icmp_ep drops args; do
-		[ -n "$name" ] || continue
-		before=$(not_peer)
-		# shellcheck disable=SC2086 # args is an argument list
-		client_as_nobody /tests/bin/errq $args >"$dir/$name" 2>&1
-		after=$(not_peer)
-		if [ "$before" = missing ] || [ "$after" = missing ]; then
-			echo missing >"$dir/$name.drops"
-		else
-			echo $((after - before)) >"$dir/$name.drops"
-		fi
-	done
+	each_case run_case
 	topo_down
 }
 
 for_each_impl run
 
-echo "$cases" | while IFS='|' read -r name builtin icmp_ep drops args; do
-	[ -n "$name" ] || continue
-	echo "--- $name: errq $args"
-	b=/tmp/peer.builtin/$name
-	e=/tmp/peer.icmp_ep/$name
+# judge_case NAME BUILTIN ICMP_EP DROPS ARGS
+judge_case() {
+	local b=/tmp/peer.builtin/$1 e=/tmp/peer.icmp_ep/$1 got
+	echo "--- $1: errq $5"
 	got=$(cat "$e.drops")
-	if [ "$builtin" = "$icmp_ep" ]; then
-		judge "peer/$name" "$icmp_ep" "$b" "$e"
+	if [ "$2" = "$3" ]; then
+		judge "peer/$1" "$3" "$b" "$e"
 	else
 		echo "(built-in)"
 		cat "$b"
 		echo "(icmp_ep)"
 		cat "$e"
-		if ! grep -qF "$builtin" "$b"; then
-			fail "peer/$name" "the built-in does not print '$builtin'"
-		elif ! grep -qF "$icmp_ep" "$e"; then
-			fail "peer/$name" "icmp_ep does not print '$icmp_ep'"
+		if ! grep -qF "$2" "$b"; then
+			fail "peer/$1" "the built-in does not print '$2'"
+		elif ! grep -qF "$3" "$e"; then
+			fail "peer/$1" "icmp_ep does not print '$3'"
 		else
-			ok "peer/$name"
+			ok "peer/$1"
 		fi
 	fi
-	if [ "$got" = "$drops" ]; then
-		ok "peer/$name-drop-not-peer+$drops"
+	if [ "$got" = "$4" ]; then
+		ok "peer/$1-drop-not-peer+$4"
 	else
-		fail "peer/$name-drop-not-peer+$drops" "drop_not_peer moved by $got"
+		fail "peer/$1-drop-not-peer+$4" "drop_not_peer moved by $got"
 	fi
-done
+}
+
+each_case judge_case
