@@ -119,23 +119,36 @@ function header(title) {
 	print "|------------------------------------|-------------------------------|--------|---------------|---------|---------|"
 }
 
-# The profile: the share of the busy samples, builtin and icmp_ep.
-function profile(    i, b, e) {
-	print "W2-2cpu under perf (cpu-clock), % of busy samples in each call chain"
-	print "| function (leaf: own samples)         | built-in | icmp_ep |"
-	print "|--------------------------------------|----------|---------|"
-	for (i = 1; i <= nwhat; i++) {
-		b = ("builtin", what[i]) in pct ? pct["builtin", what[i]] : "-"
-		e = ("icmp_ep", what[i]) in pct ? pct["icmp_ep", what[i]] : "-"
-		printf "| %-36s | %8s | %7s |\n", what[i], b, e
+# The profile: the share of the busy samples in perf, then in ftrace
+# function_graph the share of the CPU time and the time a call
+# ("FUNCTION:%cpu", "FUNCTION:ns/call"), built-in and icmp_ep side by side.
+function profile(    i, pass, b, e) {
+	for (pass = 1; pass <= 2; pass++) {
+		if (pass == 1)
+			print "W2-2cpu under perf record -a -g -e cpu-clock: % of the busy samples whose call chain holds"
+		else
+			print "\nW2-2cpu under ftrace function_graph, 1 s: % of all CPU time in, and ns per call of"
+		printf "| %-36s | built-in | icmp_ep |\n",
+		       pass == 1 ? "function (leaf: own samples)" : "function"
+		print "|--------------------------------------|----------|---------|"
+		for (i = 1; i <= nwhat; i++) {
+			if ((what[i] ~ /:(%cpu|ns\/call)$/) != (pass == 2))
+				continue
+			b = ("builtin", what[i]) in pct ? pct["builtin", what[i]] : "-"
+			e = ("icmp_ep", what[i]) in pct ? pct["icmp_ep", what[i]] : "-"
+			printf "| %-36s | %8s | %7s |\n", what[i], b, e
+		}
 	}
 }
 
 END {
 	if (nwhat)
 		profile()
-	if (!rounds)
+	if (!rounds) {
+		for (i = 1; i <= ninfo; i++)
+			print info[i]
 		exit nwhat ? 0 : 1
+	}
 	partial = ENVIRON["BENCH_WORKLOADS"] != "" && ENVIRON["BENCH_WORKLOADS"] != "all"
 	# The second half of the idle sockets against the first: 1 is linear.
 	for (r = 1; r <= rounds; r++)
