@@ -28,8 +28,11 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
 	limit=$((seconds * 20 + 600))
 fi
 icmp_ep_stock_image "$image"
-echo "bench: $rounds rounds of ${seconds}-second measurements on $release" >&2
-[ -z "${BENCH_PROFILE:-}" ] || echo "bench: W2-2cpu under perf" >&2
+if [ -n "${BENCH_PROFILE:-}" ]; then
+	echo "bench: W2-2cpu under perf and ftrace on $release" >&2
+else
+	echo "bench: $rounds rounds of ${seconds}-second measurements on $release" >&2
+fi
 # The guest has two CPUs (vm-run.sh), which W2-2cpu needs.
 ICMP_EP_ARGS="$args" "$scripts/vm-run.sh" "/boot/vmlinuz-$release" \
 	"$image/initramfs.gz" "$out" bench "$limit" 2048 >&2
