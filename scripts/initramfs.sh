@@ -57,6 +57,9 @@ for t in iptables ip6tables; do
 done
 xtables=/usr/lib/x86_64-linux-gnu/xtables
 copy_with_libs "$xtables"/*.so
+# Programs one run asks for besides (scripts/bench.sh's perf).
+# shellcheck disable=SC2086 # a list of paths
+[ -z "${ICMP_EP_EXTRA_BINS:-}" ] || copy_with_libs $ICMP_EP_EXTRA_BINS
 
 cp /etc/protocols "$root/etc/protocols"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' \

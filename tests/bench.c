@@ -8,9 +8,12 @@
  *	W1: round trips per second on one socket, 56-byte payload, loopback.
  *	FAMILY is 4 or 6; KIND is ping (SOCK_DGRAM) or raw (SOCK_RAW, root).
  *
- *   bench flood FAMILY KIND SECONDS THREADS WINDOW
+ *   bench flood FAMILY KIND SECONDS THREADS WINDOW [CPUS]
  *	W2: THREADS sockets in THREADS threads, each keeping WINDOW echoes in
- *	flight; replies per second, all threads together.
+ *	flight; replies per second, all threads together.  With CPUS, W2 on
+ *	every CPU: CPUS processes, each pinned to its own CPU and running
+ *	THREADS such threads; then also NET_RX softirqs per CPU over the
+ *	measurement, "net_rx_cpuN COUNT", to show where the replies went.
  *
  *   bench scale SECONDS IDLE...
  *	W3 and W4, IPv4: bind one socket, then open idle connected sockets up
@@ -34,6 +37,10 @@
  *   bench mem FAMILY COUNT
  *	Kernel slab memory per connected socket, from /proc/meminfo.
  *
+ *   bench newns COMMAND ARGS...
+ *	Any of the above in a network namespace of its own, new, with lo up
+ *	and ping_group_range open: one where no socket was ever opened.
+ *
  * Runs as root, in a namespace whose ping_group_range includes gid 0.
  */
 #define _GNU_SOURCE
@@ -43,8 +50,10 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/mount.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "test_util.h"
@@ -269,10 +278,19 @@ struct flooder {
 	pthread_t thread;
 	struct endpoint ep;
 	int window;
+	const atomic_bool *stop;
 	atomic_ulong replies;
 };
 
-static atomic_bool flood_stop;
+/*
+ * What the flooding processes share with the one that measures them: it
+ * lives in a MAP_SHARED mapping, each process using its own slice of f[].
+ */
+struct flood {
+	atomic_bool stop;
+	int family, kind, window, threads;
+	struct flooder f[];
+};
 
 static void *flood_thread(void *arg)
 {
@@ -281,7 +299,7 @@ static void *flood_thread(void *arg)
 
 	for (i = 0; i < f->window; i++)
 		endpoint_send(&f->ep);
-	while (!atomic_load(&flood_stop)) {
+	while (!atomic_load(f->stop)) {
 		if (endpoint_recv(&f->ep) >= 0)
 			atomic_fetch_add(&f->replies, 1);
 		/* A reply, or a loss: either way one more goes out. */
@@ -290,14 +308,101 @@ static void *flood_thread(void *arg)
 	return NULL;
 }
 
-static unsigned long flood_replies(struct flooder *f, int threads)
+static unsigned long flood_replies(struct flood *fl, int flooders)
 {
 	unsigned long sum = 0;
 	int i;
 
-	for (i = 0; i < threads; i++)
-		sum += atomic_load(&f[i].replies);
+	for (i = 0; i < flooders; i++)
+		sum += atomic_load(&fl->f[i].replies);
 	return sum;
+}
+
+/*
+ * Flooding process @proc: its threads, on CPU @cpu if that is not -1.  A
+ * reply over loopback is handled on the CPU that sent the request, so
+ * pinning the senders spreads the reply path over the CPUs.  Raw sockets
+ * need idents of their own across the processes: @ident is the first.
+ */
+static void flood_proc(struct flood *fl, int proc, int cpu, int ident)
+{
+	struct flooder *f = fl->f + proc * fl->threads;
+	cpu_set_t set;
+	int i;
+
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			die("bench: sched_setaffinity (too few CPUs?)");
+	}
+	for (i = 0; i < fl->threads; i++) {
+		endpoint_open(&f[i].ep, fl->family, fl->kind,
+			      ident + proc * fl->threads + i);
+		f[i].window = fl->window;
+		f[i].stop = &fl->stop;
+		if (pthread_create(&f[i].thread, NULL, flood_thread, &f[i]))
+			die("bench: pthread_create");
+	}
+	for (i = 0; i < fl->threads; i++)
+		pthread_join(f[i].thread, NULL);
+}
+
+/* NET_RX softirqs so far on each CPU, from /proc/softirqs; how many CPUs. */
+static int net_rx_softirqs(unsigned long *count, int max)
+{
+	FILE *file = fopen("/proc/softirqs", "r");
+	char line[4096], *p, *end;
+	int n = 0;
+
+	if (!file)
+		die("bench: /proc/softirqs");
+	while (fgets(line, sizeof(line), file)) {
+		p = strstr(line, "NET_RX:");
+		if (!p)
+			continue;
+		for (p += 7; n < max; n++, p = end) {
+			count[n] = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+		}
+		break;
+	}
+	fclose(file);
+	return n;
+}
+
+/* Start the flooding processes; wait for them once fl->stop is set. */
+static pid_t *flood_start(struct flood *fl, int procs, bool pin)
+{
+	pid_t *pids = calloc(procs, sizeof(*pids)), parent = getpid();
+	int p;
+
+	if (!pids)
+		die("bench: calloc");
+	for (p = 0; p < procs; p++) {
+		pids[p] = fork();
+		if (pids[p] < 0)
+			die("bench: fork");
+		if (!pids[p]) {
+			flood_proc(fl, p, pin ? p : -1, parent);
+			_exit(0);
+		}
+	}
+	return pids;
+}
+
+static void flood_wait(pid_t *pids, int procs)
+{
+	int p, status;
+
+	for (p = 0; p < procs; p++)
+		if (waitpid(pids[p], &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			fprintf(stderr, "bench: a flooding process failed\n");
+			exit(1);
+		}
+	free(pids);
 }
 
 static int cmd_flood(char **argv)
@@ -307,30 +412,38 @@ static int cmd_flood(char **argv)
 	double seconds = parse_count(argv[2], 1, 3600);
 	int threads = parse_count(argv[3], 1, 256);
 	int window = parse_count(argv[4], 1, 1024);
-	struct flooder *f = calloc(threads, sizeof(*f));
-	unsigned long before, after;
+	int cpus = argv[5] ? parse_count(argv[5], 1, 64) : 0;
+	int procs = cpus ? cpus : 1, flooders = procs * threads, i, n;
+	unsigned long rx0[64], rx1[64], before, after;
+	size_t size = sizeof(struct flood) + flooders * sizeof(struct flooder);
+	struct flood *fl;
 	double start, elapsed;
-	int i;
+	pid_t *pids;
 
-	if (!f)
-		die("bench: calloc");
-	for (i = 0; i < threads; i++) {
-		endpoint_open(&f[i].ep, family, kind, getpid() + i);
-		f[i].window = window;
-		if (pthread_create(&f[i].thread, NULL, flood_thread, &f[i]))
-			die("bench: pthread_create");
-	}
+	fl = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		  -1, 0);
+	if (fl == MAP_FAILED)
+		die("bench: mmap");
+	fl->family = family;
+	fl->kind = kind;
+	fl->window = window;
+	fl->threads = threads;
+	pids = flood_start(fl, procs, cpus);
 	/* Measure the steady state, not the first window. */
 	usleep(300000);
-	before = flood_replies(f, threads);
+	n = net_rx_softirqs(rx0, 64);
+	before = flood_replies(fl, flooders);
 	start = now();
 	usleep(seconds * 1e6);
-	after = flood_replies(f, threads);
+	after = flood_replies(fl, flooders);
 	elapsed = now() - start;
-	atomic_store(&flood_stop, true);
-	for (i = 0; i < threads; i++)
-		pthread_join(f[i].thread, NULL);
+	net_rx_softirqs(rx1, n);
+	atomic_store(&fl->stop, true);
+	flood_wait(pids, procs);
 	printf("rate %.0f\n", (after - before) / elapsed);
+	/* Where the replies were handled: a spread that did not happen shows. */
+	for (i = 0; cpus && i < n; i++)
+		printf("net_rx_cpu%d %lu\n", i, rx1[i] - rx0[i]);
 	return 0;
 }
 
@@ -557,8 +670,15 @@ int main(int argc, char **argv)
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && !strcmp(argv[1], "newns")) {
+		if (unshare(CLONE_NEWNET))
+			die("bench: unshare");
+		namespace_setup();
+		argc--;
+		argv++;
+	}
 	for (i = 0; argc > 1 && i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name) && argc - 2 >= cmds[i].args)
 			return cmds[i].run(argv + 2);
-	return usage("usage: bench pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
+	return usage("usage: bench [newns] pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
 }
