@@ -128,6 +128,27 @@ protect() {
 	pol far "$c" "$f" in "$1" "$2"
 }
 
+# sort_errors: ping's output with each run of error lines ("From ...")
+# sorted.  Errors about different echoes, each its own packet through the
+# far host's REJECT, xfrm and the router, need not arrive in the order the
+# echoes left: the built-in itself once reported icmp_seq=2 before
+# icmp_seq=1 here.  Which errors arrive, and how many, is still compared
+# line for line, and all else in order.
+sort_errors() {
+	awk 'function flush(i, j, t) {
+		for (i = 1; i < n; i++)
+			for (j = i; j > 0 && run[j - 1] > run[j]; j--) {
+				t = run[j]; run[j] = run[j - 1]; run[j - 1] = t
+			}
+		for (i = 0; i < n; i++)
+			print run[i]
+		n = 0
+	}
+	/^From / { run[n++] = $0; next }
+	{ flush(); print }
+	END { flush() }'
+}
+
 # run_case NAME EXPECTED SETUP COMMAND ROUTE: in a fresh topology, SETUP,
 # then COMMAND, and the PMTU learnt for ROUTE, if any, in $dir/NAME
 run_case() {
@@ -136,7 +157,7 @@ run_case() {
 		echo "setup failed" >>"$dir/$1"
 	fi
 	# shellcheck disable=SC2086 # the command is a command line
-	client_as_nobody $4 2>&1 | normalise >>"$dir/$1"
+	client_as_nobody $4 2>&1 | normalise | sort_errors >>"$dir/$1"
 	if [ -n "$5" ]; then
 		in_client $IP route get "$5" | grep -o 'mtu [0-9]*' \
 			>>"$dir/$1" || echo "no learnt mtu" >>"$dir/$1"

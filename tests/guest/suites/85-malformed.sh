@@ -103,8 +103,7 @@ load_module
 /tests/bin/runas $NOBODY $NOBODY /tests/bin/stress listen $IDENT 100000 \
 	>/tmp/listen.out 2>&1 &
 listener=$!
-wait_module_busy
-sleep 0.5
+wait_listening /tmp/listen.out
 
 echo "inject: $(echo "$kinds" | grep -c '|') kinds x $INJECT_COUNT packets x layouts $LAYOUTS"
 for layout in $LAYOUTS; do
@@ -132,8 +131,7 @@ errq_run() {
 	/tests/bin/runas $NOBODY $NOBODY /tests/bin/stress listen $IDENT 100000 \
 		recverr >/tmp/errq-listen.$1 2>&1 &
 	pid=$!
-	[ "$1" = builtin ] || wait_module_busy
-	sleep 0.5
+	wait_listening "/tmp/errq-listen.$1"
 	for kind in $errq_kinds; do
 		/tests/bin/inject "$kind" 20 $IDENT >/dev/null
 	done
