@@ -54,6 +54,8 @@
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netns/generic.h>
 #include <net/protocol.h>
+#include <net/raw.h>
+#include <net/rawv6.h>
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/transp_v6.h>
@@ -87,6 +89,17 @@ static unsigned int max_idents_per_uid;
 module_param(max_idents_per_uid, uint, 0644);
 MODULE_PARM_DESC(max_idents_per_uid,
 		 "Most idents one uid may hold per family in a network namespace (0, the default: no limit, as with the built-in sockets)");
+
+/*
+ * The receive hook is registered in a namespace only while it holds a
+ * socket of the family, so that ICMP elsewhere pays nothing for the module;
+ * it lingers after the last one, so that ping run in a loop does not add
+ * and remove it (a hook blob copied, an RCU callback) for every run.
+ */
+static unsigned int hook_linger_ms = 1000;
+module_param(hook_linger_ms, uint, 0644);
+MODULE_PARM_DESC(hook_linger_ms,
+		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000)");
 
 /*
  * IPv6 reassembles after LOCAL_IN, so the receive hook gathers ICMPv6
@@ -127,6 +140,11 @@ struct icmp_ep_tx {
  *	The size of the family's sockaddr, which a destination must fill.
  * unsigned int rx_iphdr_len;
  *	The fixed IP header, which the reverse policy check pulls.
+ * u8 protocol;
+ *	IPPROTO_ICMP or IPPROTO_ICMPV6.
+ * struct raw_hashinfo *raw_hashinfo;
+ *	The family's raw sockets, whose bucket for @protocol says whether
+ *	one could see a reply.
  *
  * int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
  *		     int addr_len, int *bound_dev_if);
@@ -205,6 +223,14 @@ struct icmp_ep_tx {
  * void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
  *	Optional: fill @clone's control block as the kernel's path would
  *	have by icmp_rcv() or icmpv6_rcv().  Writes only that block.
+ * bool (*rx_may_steal)(const struct sk_buff *skb);
+ *	Optional: whether the path from LOCAL_IN to icmp_rcv() or
+ *	icmpv6_rcv() would do nothing to this reply but hand it to raw
+ *	sockets, so that the socket may take it.  Reads the headers only.
+ * void (*rx_count_reply)(struct net *net, const struct sk_buff *skb,
+ *			  const struct icmp_ep_rx *rx);
+ *	Move the IP and ICMP MIB counters as the kernel's path from
+ *	LOCAL_IN to ping_rcv() would have for the reply the socket takes.
  * bool (*rx_daddr_match)(const struct sock *sk, const struct sk_buff *skb);
  * bool (*rx_peer_match)(const struct sock *sk,
  *			 const union icmp_ep_addr *peer);
@@ -255,6 +281,8 @@ struct icmp_ep_af {
 	u8 addr_len;
 	unsigned int sockaddr_len;
 	unsigned int rx_iphdr_len;
+	u8 protocol;
+	struct raw_hashinfo *raw_hashinfo;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
@@ -274,6 +302,9 @@ struct icmp_ep_af {
 	int (*rx_policy_check)(struct sk_buff *skb,
 			       const struct icmp_ep_rx *rx, bool reverse);
 	void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
+	bool (*rx_may_steal)(const struct sk_buff *skb);
+	void (*rx_count_reply)(struct net *net, const struct sk_buff *skb,
+			       const struct icmp_ep_rx *rx);
 	bool (*rx_daddr_match)(const struct sock *sk,
 			       const struct sk_buff *skb);
 	bool (*rx_peer_match)(const struct sock *sk,
@@ -561,6 +592,61 @@ static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
 }
 
 /*
+ * Register the receive hook before the first socket enters the table, as a
+ * reply may follow the socket's first echo at once.
+ */
+static int icmp_ep_hook_register(struct icmp_ep_table *t)
+{
+	int err;
+
+	lockdep_assert_held(&t->hook_lock);
+	if (t->hooked)
+		return 0;
+	err = nf_register_net_hook(t->net, t->hook);
+	if (err)
+		return err;
+	t->hooked = true;
+	icmp_ep_count(t, ICMP_EP_STAT_HOOK_REGISTERED);
+	return 0;
+}
+
+static void icmp_ep_hook_unregister(struct icmp_ep_table *t)
+{
+	lockdep_assert_held(&t->hook_lock);
+	if (!t->hooked)
+		return;
+	/* Packets already in the hook finish there: the table outlives them. */
+	nf_unregister_net_hook(t->net, t->hook);
+	t->hooked = false;
+	icmp_ep_count(t, ICMP_EP_STAT_HOOK_UNREGISTERED);
+}
+
+/*
+ * A linger after the table emptied: unhook, unless a socket came meanwhile.
+ * Hashing holds @hook_lock, so the count cannot rise under us; should it
+ * fall to 0 again, that schedules this work anew.
+ */
+static void icmp_ep_unhook_work(struct work_struct *work)
+{
+	struct icmp_ep_table *t = container_of(to_delayed_work(work),
+					       struct icmp_ep_table, unhook);
+
+	mutex_lock(&t->hook_lock);
+	if (!READ_ONCE(t->nr_socks))
+		icmp_ep_hook_unregister(t);
+	mutex_unlock(&t->hook_lock);
+}
+
+/* When a socket left the table, or failed to enter it. */
+static void icmp_ep_hook_idle(struct icmp_ep_table *t)
+{
+	lockdep_assert_held(&t->lock);
+	if (!t->nr_socks)
+		mod_delayed_work(system_wq, &t->unhook,
+				 msecs_to_jiffies(READ_ONCE(hook_linger_ms)));
+}
+
+/*
  * Give @sk the ident @ident, or a random free one when @ident is 0.  The
  * socket's inet_num is the ident; it changes only here and in
  * icmp_ep_unhash(), under the table lock, together with the socket's entry.
@@ -574,6 +660,8 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	int err;
 
 	sock_owned_by_me(sk);
+	/* The hook is registered, and stays so while we hold this. */
+	lockdep_assert_held(&t->hook_lock);
 
 	node = kmalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
@@ -605,6 +693,7 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	inet->inet_num = node->ident;
 	inet->inet_sport = htons(node->ident);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	WRITE_ONCE(t->nr_socks, t->nr_socks + 1);
 	spin_unlock(&t->lock);
 	return 0;
 
@@ -613,6 +702,8 @@ err_uncharge:
 	if (new_ident)
 		icmp_ep_uid_uncharge(t, node->uid);
 err_unlock:
+	/* The hook may have been registered for this socket alone. */
+	icmp_ep_hook_idle(t);
 	spin_unlock(&t->lock);
 	kfree(node);
 	return err;
@@ -643,6 +734,8 @@ static void icmp_ep_unhash(struct sock *sk)
 		inet->inet_num = 0;
 		inet->inet_sport = 0;
 		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+		WRITE_ONCE(t->nr_socks, t->nr_socks - 1);
+		icmp_ep_hook_idle(t);
 		/* Readers may still be on it, or walking past it. */
 		kfree_rcu(node, rcu);
 	}
@@ -776,9 +869,14 @@ static void icmp_ep_close(struct sock *sk, long timeout)
 
 static int icmp_ep_get_port(struct sock *sk, unsigned short ident)
 {
+	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
 	int err;
 
-	err = icmp_ep_hash(sk, ident);
+	mutex_lock(&t->hook_lock);
+	err = icmp_ep_hook_register(t);
+	if (!err)
+		err = icmp_ep_hash(sk, ident);
+	mutex_unlock(&t->hook_lock);
 	if (!err)
 		icmp_ep_set_state(sk, ICMP_EP_BOUND);
 	return err;
@@ -1716,6 +1814,20 @@ static int icmp_ep_v4_policy_check(struct sk_buff *skb,
 			 xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb);
 }
 
+/*
+ * As ip_protocol_deliver_rcu() and icmp_rcv() count an echo reply: IPv4
+ * has no header left to process past LOCAL_IN, and the parser refused the
+ * broadcast and multicast destinations that icmp_rcv() refuses.
+ */
+static void icmp_ep_v4_rx_count_reply(struct net *net,
+				      const struct sk_buff *skb,
+				      const struct icmp_ep_rx *rx)
+{
+	__ICMP_INC_STATS(net, ICMP_MIB_INMSGS);
+	ICMPMSGIN_INC_STATS(net, rx->type);
+	__IP_INC_STATS(net, IPSTATS_MIB_INDELIVERS);
+}
+
 /* As ip_icmp_error(); @skb->data is the quoted echo request. */
 static void icmp_ep_v4_fill_error(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx,
@@ -1767,7 +1879,10 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.peer_name = icmp_ep_v4_peer_name,
 	.rx_parse = icmp_ep_v4_rx_parse,
 	.rx_policy_check = icmp_ep_v4_policy_check,
+	.rx_count_reply = icmp_ep_v4_rx_count_reply,
 	.rx_iphdr_len = sizeof(struct iphdr),
+	.protocol = IPPROTO_ICMP,
+	.raw_hashinfo = &raw_v4_hashinfo,
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v4_rx_peer_match,
 	.err_update_route = icmp_ep_v4_err_update_route,
@@ -2372,6 +2487,49 @@ static void icmp_ep_v6_rx_fill_cb(struct sk_buff *clone,
 	opt->dst1 = rx->dst1;
 }
 
+/*
+ * Only a reply right behind the IPv6 header: ip6_protocol_deliver_rcu()
+ * would process any other extension header first, and drops a multicast
+ * destination the device has not joined.
+ */
+static bool icmp_ep_v6_rx_may_steal(const struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+	return ip6h->nexthdr == IPPROTO_ICMPV6 &&
+	       !ipv6_addr_is_multicast(&ip6h->daddr);
+}
+
+/*
+ * As icmp6_dev(), which is static: a reply to a local address comes in on
+ * loopback or an L3 master, and icmpv6_rcv() counts it on its route's
+ * device.
+ */
+static struct net_device *icmp_ep_v6_icmp_dev(const struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	const struct rt6_info *rt;
+
+	if (dev->ifindex != LOOPBACK_IFINDEX && !netif_is_l3_master(dev))
+		return dev;
+	rt = skb_rt6_info(skb);
+	return rt && rt->rt6i_idev ? rt->rt6i_idev->dev : dev;
+}
+
+/* As ip6_protocol_deliver_rcu() and icmpv6_rcv() count an echo reply. */
+static void icmp_ep_v6_rx_count_reply(struct net *net,
+				      const struct sk_buff *skb,
+				      const struct icmp_ep_rx *rx)
+{
+	struct net_device *dev = icmp_ep_v6_icmp_dev(skb);
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	__ICMP6_INC_STATS(dev_net(dev), idev, ICMP6_MIB_INMSGS);
+	ICMP6MSGIN_INC_STATS(dev_net(dev), idev, rx->type);
+	__IP6_INC_STATS(net, ip6_dst_idev(skb_dst(skb)),
+			IPSTATS_MIB_INDELIVERS);
+}
+
 /* As ipv6_icmp_error(); @skb->data is the quoted echo request. */
 static void icmp_ep_v6_fill_error(struct sock *sk, struct sk_buff *skb,
 				  const struct icmp_ep_rx *rx,
@@ -2426,7 +2584,11 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.rx_gather = icmp_ep_v6_gather,
 	.rx_policy_check = icmp_ep_v6_policy_check,
 	.rx_fill_cb = icmp_ep_v6_rx_fill_cb,
+	.rx_may_steal = icmp_ep_v6_rx_may_steal,
+	.rx_count_reply = icmp_ep_v6_rx_count_reply,
 	.rx_iphdr_len = sizeof(struct ipv6hdr),
+	.protocol = IPPROTO_ICMPV6,
+	.raw_hashinfo = &raw_v6_hashinfo,
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v6_rx_peer_match,
 	.err_update_route = icmp_ep_v6_err_update_route,
@@ -2508,41 +2670,98 @@ icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
  * time only after the hook, so clear it here, lest a forwarding path's EDT
  * reach SO_TIMESTAMP.
  */
+static void icmp_ep_rx_prepare(const struct icmp_ep_af *af,
+			       struct sk_buff *skb,
+			       const struct icmp_ep_rx *rx)
+{
+	skb_clear_delivery_time(skb);
+	if (af->rx_fill_cb)
+		af->rx_fill_cb(skb, rx);
+}
+
 static struct sk_buff *icmp_ep_rx_clone(const struct icmp_ep_af *af,
 					struct sk_buff *skb,
 					const struct icmp_ep_rx *rx)
 {
 	struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
 
-	if (!clone)
-		return NULL;
-	skb_clear_delivery_time(clone);
-	if (af->rx_fill_cb)
-		af->rx_fill_cb(clone, rx);
+	if (clone)
+		icmp_ep_rx_prepare(af, clone, rx);
 	return clone;
 }
 
-static enum icmp_ep_stat icmp_ep_rcv_reply(struct sock *sk,
-					   const struct icmp_ep_af *af,
-					   struct sk_buff *skb,
-					   const struct icmp_ep_rx *rx)
+/* Queue @skb, a reply whose data is its IP header, on @sk; consumes it. */
+static enum icmp_ep_stat icmp_ep_queue_reply(struct sock *sk,
+					     struct sk_buff *skb,
+					     const struct icmp_ep_rx *rx)
 {
 	enum skb_drop_reason reason;
-	struct sk_buff *clone;
 
-	clone = icmp_ep_rx_clone(af, skb, rx);
-	if (!clone || !pskb_pull(clone, skb_network_offset(clone) + rx->offset)) {
-		kfree_skb(clone);
+	if (!pskb_pull(skb, skb_network_offset(skb) + rx->offset)) {
+		kfree_skb(skb);
 		atomic_inc(&sk->sk_drops);
 		return ICMP_EP_STAT_DROP_QUEUE_FULL;
 	}
-	skb_reset_transport_header(clone);
+	skb_reset_transport_header(skb);
 
-	if (sock_queue_rcv_skb_reason(sk, clone, &reason) < 0) {
-		sk_skb_reason_drop(sk, clone, reason);
+	if (sock_queue_rcv_skb_reason(sk, skb, &reason) < 0) {
+		sk_skb_reason_drop(sk, skb, reason);
 		return ICMP_EP_STAT_DROP_QUEUE_FULL;
 	}
 	return ICMP_EP_STAT_REPLIES_DELIVERED;
+}
+
+/*
+ * Whether the reply itself may go to the socket, when nothing after this
+ * hook would see it.  Only conntrack confirmation runs later on LOCAL_IN,
+ * and it passes an echo reply, whose entry its request confirmed, as it
+ * is.  Then raw_local_deliver() and raw6_local_deliver() clone it for each
+ * raw socket of the protocol, in the one bucket checked here (at packet
+ * time: a raw socket sees every reply that comes after it is hashed), and
+ * icmp_rcv() or icmpv6_rcv() count it and give it to ping_rcv(), which
+ * finds no socket of ours.
+ */
+static bool icmp_ep_rx_may_steal(const struct icmp_ep_af *af,
+				 struct net *net, const struct sk_buff *skb)
+{
+	u32 bucket = raw_hashfunc(net, af->protocol);
+
+	if (af->rx_may_steal && !af->rx_may_steal(skb))
+		return false;
+	return hlist_empty(&af->raw_hashinfo->ht[bucket]);
+}
+
+/*
+ * Give @sk the reply: the original, counted as the kernel would have
+ * counted it, when nothing else would see it; otherwise a clone, and the
+ * original goes on to icmp_rcv() or icmpv6_rcv().  Return: the verdict.
+ */
+static unsigned int icmp_ep_rcv_reply(struct sock *sk,
+				      const struct icmp_ep_af *af,
+				      struct sk_buff *skb, struct net *net,
+				      const struct icmp_ep_rx *rx,
+				      bool may_steal)
+{
+	struct icmp_ep_table *t = icmp_ep_table(net, af->index);
+	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
+	struct sk_buff *clone;
+
+	if (may_steal && icmp_ep_rx_may_steal(af, net, skb)) {
+		af->rx_count_reply(net, skb, rx);
+		icmp_ep_rx_prepare(af, skb, rx);
+		stat = icmp_ep_queue_reply(sk, skb, rx);
+		icmp_ep_count(t, stat == ICMP_EP_STAT_REPLIES_DELIVERED ?
+				 ICMP_EP_STAT_REPLIES_STOLEN : stat);
+		return NF_STOLEN;
+	}
+
+	clone = icmp_ep_rx_clone(af, skb, rx);
+	if (clone)
+		stat = icmp_ep_queue_reply(sk, clone, rx);
+	else
+		atomic_inc(&sk->sk_drops);
+	icmp_ep_count(t, stat);
+	return NF_ACCEPT;
 }
 
 /* Queue @clone, its data at the quote, as an entry for @err; 0 if queued. */
@@ -2736,13 +2955,14 @@ static bool icmp_ep_checksum_bad(struct sk_buff *skb,
 }
 
 /*
- * Every whole packet is accepted: the original goes on to icmp_rcv() or
- * icmpv6_rcv(), which count it and hand it to the built-in ping table,
- * where it finds no socket of ours.  Our socket gets a clone.
+ * Every whole packet is accepted, but a reply that @may_steal lets the
+ * socket take: the original goes on to icmp_rcv() or icmpv6_rcv(), which
+ * count it and hand it to the built-in ping table, where it finds no socket
+ * of ours.  Our socket gets a clone.
  */
 static __always_inline unsigned int
 icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
-		const struct nf_hook_state *state)
+		const struct nf_hook_state *state, bool may_steal)
 {
 	enum icmp_ep_rx_verdict verdict;
 	struct icmp_ep_table *t;
@@ -2778,14 +2998,15 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	}
 
 	/* A bad checksum is left for icmp_rcv() to count. */
-	if (icmp_ep_checksum_bad(skb, state, rx.offset, sk->sk_protocol))
+	nf = NF_ACCEPT;
+	if (icmp_ep_checksum_bad(skb, state, rx.offset, af->protocol))
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
+	else if (rx.error)
+		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, &rx));
 	else
-		icmp_ep_count(t, rx.error ?
-				 icmp_ep_rcv_error(sk, af, skb, &rx) :
-				 icmp_ep_rcv_reply(sk, af, skb, &rx));
+		nf = icmp_ep_rcv_reply(sk, af, skb, state->net, &rx, may_steal);
 	sock_put(sk);
-	return NF_ACCEPT;
+	return nf;
 }
 
 /*
@@ -2795,23 +3016,23 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 static unsigned int icmp_ep_nf_hook4(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	return icmp_ep_nf_hook(&icmp_ep_inet, skb, state);
+	return icmp_ep_nf_hook(&icmp_ep_inet, skb, state, true);
 }
 
 static unsigned int icmp_ep_nf_hook6(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	return icmp_ep_nf_hook(&icmp_ep_inet6, skb, state);
+	return icmp_ep_nf_hook(&icmp_ep_inet6, skb, state, true);
 }
 
-static const struct nf_hook_ops icmp_ep_nf_ops[] = {
-	{
+static const struct nf_hook_ops icmp_ep_nf_ops[ICMP_EP_NR_AF] = {
+	[ICMP_EP_AF_INET] = {
 		.hook = icmp_ep_nf_hook4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = ICMP_EP_NF_PRIORITY,
 	},
-	{
+	[ICMP_EP_AF_INET6] = {
 		.hook = icmp_ep_nf_hook6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
@@ -2845,28 +3066,29 @@ EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_parse);
  * icmp_ep_rx_deliver() - run the receive hook on a crafted packet
  * @net: the namespace the packet arrives in
  * @family: AF_INET or AF_INET6
- * @skb: the packet, with its network header set; the caller still owns it
+ * @skb: the packet, with its network header set; the caller still owns it,
+ *	unless the verdict is NF_STOLEN
+ * @may_steal: let the hook queue a reply itself rather than a clone, as
+ *	it does under netfilter when no raw socket could see the reply
  *
  * Context: Process context.  Enters an RCU read-side section with bottom
  * halves off, as netfilter would.
  * Return: the hook's verdict: NF_ACCEPT, but for an IPv6 fragment, which
- * reassembly may take (NF_STOLEN) or refuse (NF_DROP, the caller frees it).
+ * reassembly may take (NF_STOLEN) or refuse (NF_DROP, the caller frees it),
+ * and for a reply that @may_steal let the socket take (NF_STOLEN).
  */
 unsigned int icmp_ep_rx_deliver(struct net *net, int family,
-				struct sk_buff *skb)
+				struct sk_buff *skb, bool may_steal)
 {
+	const struct icmp_ep_af *af = icmp_ep_af_of(family);
 	struct nf_hook_state state;
 	unsigned int verdict;
 
-	nf_hook_state_init(&state, NF_INET_LOCAL_IN,
-			   family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+	nf_hook_state_init(&state, NF_INET_LOCAL_IN, icmp_ep_nf_ops[af->index].pf,
 			   skb->dev, NULL, NULL, net, NULL);
 	local_bh_disable();
 	rcu_read_lock();
-	if (family == AF_INET6)
-		verdict = icmp_ep_nf_hook6(NULL, skb, &state);
-	else
-		verdict = icmp_ep_nf_hook4(NULL, skb, &state);
+	verdict = icmp_ep_nf_hook(af, skb, &state, may_steal);
 	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;
@@ -2985,6 +3207,9 @@ static const char * const icmp_ep_stat_names[ICMP_EP_NR_STATS] = {
 	[ICMP_EP_STAT_DROP_NOT_PEER] = "drop_not_peer",
 	[ICMP_EP_STAT_DROP_POLICY] = "drop_policy",
 	[ICMP_EP_STAT_DROP_REASSEMBLY] = "drop_reassembly",
+	[ICMP_EP_STAT_REPLIES_STOLEN] = "replies_stolen",
+	[ICMP_EP_STAT_HOOK_REGISTERED] = "hook_registered",
+	[ICMP_EP_STAT_HOOK_UNREGISTERED] = "hook_unregistered",
 };
 
 static int icmp_ep_stat_show(struct seq_file *seq, void *v)
@@ -3117,19 +3342,25 @@ static struct inet_protosw icmp_ep6_protosw = {
 
 static void icmp_ep_table_free(struct icmp_ep_table *t)
 {
+	mutex_destroy(&t->hook_lock);
 	free_percpu(t->stats);
 	rhashtable_destroy(&t->uids);
 	rhltable_destroy(&t->socks);
 	kvfree(t);
 }
 
-static struct icmp_ep_table *icmp_ep_table_alloc(void)
+static struct icmp_ep_table *icmp_ep_table_alloc(struct net *net,
+						 enum icmp_ep_af_index index)
 {
 	struct icmp_ep_table *t;
 
 	t = kvzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
+	t->net = net;
+	t->hook = &icmp_ep_nf_ops[index];
+	mutex_init(&t->hook_lock);
+	INIT_DELAYED_WORK(&t->unhook, icmp_ep_unhook_work);
 	t->stats = alloc_percpu(struct icmp_ep_stats);
 	if (!t->stats)
 		goto err_table;
@@ -3156,7 +3387,7 @@ static int __net_init icmp_ep_net_init(struct net *net)
 	int i, err = -ENOMEM;
 
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {
-		en->tables[i] = icmp_ep_table_alloc();
+		en->tables[i] = icmp_ep_table_alloc(net, i);
 		if (!en->tables[i])
 			goto err_tables;
 	}
@@ -3172,15 +3403,8 @@ static int __net_init icmp_ep_net_init(struct net *net)
 	if (!proc_create_net_single("icmp_ep", 0444, net->proc_net_stat,
 				    icmp_ep_stat_show, NULL))
 		goto err_proc6;
-
-	err = nf_register_net_hooks(net, icmp_ep_nf_ops,
-				    ARRAY_SIZE(icmp_ep_nf_ops));
-	if (err)
-		goto err_stat;
 	return 0;
 
-err_stat:
-	remove_proc_entry("icmp_ep", net->proc_net_stat);
 err_proc6:
 	remove_proc_entry("icmp_ep6", net->proc_net);
 err_proc:
@@ -3191,11 +3415,23 @@ err_tables:
 	return err;
 }
 
-/* Unhook before the RCU grace period that separates pre_exit from exit. */
+/*
+ * Unhook before the RCU grace period that separates pre_exit from exit, at
+ * once: no socket is left to linger for, and the module may be going.
+ */
 static void __net_exit icmp_ep_net_pre_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, icmp_ep_nf_ops,
-				ARRAY_SIZE(icmp_ep_nf_ops));
+	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
+	int i;
+
+	for (i = 0; i < ICMP_EP_NR_AF; i++) {
+		struct icmp_ep_table *t = en->tables[i];
+
+		cancel_delayed_work_sync(&t->unhook);
+		mutex_lock(&t->hook_lock);
+		icmp_ep_hook_unregister(t);
+		mutex_unlock(&t->hook_lock);
+	}
 }
 
 static void __net_exit icmp_ep_net_exit(struct net *net)
@@ -3208,7 +3444,8 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 	remove_proc_entry("icmp_ep", net->proc_net);
 	/* Every socket holds its netns, so none can be left. */
 	for (i = 0; i < ICMP_EP_NR_AF; i++) {
-		WARN_ON_ONCE(en->tables[i]->idents.nr_used != 1);
+		WARN_ON_ONCE(en->tables[i]->idents.nr_used != 1 ||
+			     en->tables[i]->nr_socks);
 		icmp_ep_table_free(en->tables[i]);
 	}
 }

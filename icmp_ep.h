@@ -10,9 +10,12 @@
 
 #include <linux/bitops.h>
 #include <linux/limits.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock_types.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
 #include <linux/ipv6.h>
@@ -51,7 +54,8 @@ struct icmp_ep_idents {
 /**
  * enum icmp_ep_stat - what became of the packets icmp_ep looked at
  * @ICMP_EP_STAT_ECHO_SENT: echo requests sent
- * @ICMP_EP_STAT_REPLIES_DELIVERED: echo replies queued on a socket
+ * @ICMP_EP_STAT_REPLIES_DELIVERED: echo replies queued on a socket as a
+ *	clone, the packet going on to icmp_rcv() or icmpv6_rcv()
  * @ICMP_EP_STAT_ERRORS_DELIVERED: ICMP errors handed to a socket
  * @ICMP_EP_STAT_DROP_NO_SOCKET: replies and errors for no socket of ours
  * @ICMP_EP_STAT_DROP_BAD_CHECKSUM: replies and errors with a bad checksum
@@ -64,6 +68,12 @@ struct icmp_ep_idents {
  * @ICMP_EP_STAT_DROP_POLICY: replies and errors the IPsec inbound policy
  *	refuses, as icmp_rcv() and icmpv6_rcv() refuse them
  * @ICMP_EP_STAT_DROP_REASSEMBLY: ICMPv6 fragments that reassembly refused
+ * @ICMP_EP_STAT_REPLIES_STOLEN: echo replies queued on a socket themselves,
+ *	as no raw socket could see them
+ * @ICMP_EP_STAT_HOOK_REGISTERED: times the receive hook was registered,
+ *	for the first socket of the family in the netns; not a packet count
+ * @ICMP_EP_STAT_HOOK_UNREGISTERED: times it was unregistered, a linger
+ *	after the last socket went; not a packet count
  * @ICMP_EP_NR_STATS: number of counters
  */
 enum icmp_ep_stat {
@@ -78,6 +88,9 @@ enum icmp_ep_stat {
 	ICMP_EP_STAT_DROP_NOT_PEER,
 	ICMP_EP_STAT_DROP_POLICY,
 	ICMP_EP_STAT_DROP_REASSEMBLY,
+	ICMP_EP_STAT_REPLIES_STOLEN,
+	ICMP_EP_STAT_HOOK_REGISTERED,
+	ICMP_EP_STAT_HOOK_UNREGISTERED,
 	ICMP_EP_NR_STATS,
 };
 
@@ -96,6 +109,14 @@ struct icmp_ep_stats {
  * @uids: how many idents each uid holds; only used under @lock
  * @stats: what happened to this family's packets
  * @idents: the idents held by the sockets in @socks
+ * @nr_socks: how many sockets are in @socks; under @lock
+ * @hook_lock: serialises registering and unregistering the receive hook
+ *	with each other and with hashing a socket, so that no socket is in
+ *	@socks while the hook is not registered
+ * @hooked: whether the receive hook is registered; under @hook_lock
+ * @hook: the family's receive hook, set once
+ * @net: the netns, which holds the table
+ * @unhook: unregisters the hook a linger after @nr_socks dropped to 0
  */
 struct icmp_ep_table {
 	struct rhltable socks;
@@ -103,6 +124,12 @@ struct icmp_ep_table {
 	struct rhashtable uids;
 	struct icmp_ep_stats __percpu *stats;
 	struct icmp_ep_idents idents;
+	unsigned int nr_socks;
+	struct mutex hook_lock; /* @hooked, and hashing against unhooking */
+	bool hooked;
+	const struct nf_hook_ops *hook;
+	struct net *net;
+	struct delayed_work unhook;
 };
 
 /**
@@ -248,7 +275,7 @@ int icmp_ep_echo_check(int family, const void *hdr);
 enum icmp_ep_rx_verdict icmp_ep_rx_parse(int family, const struct sk_buff *skb,
 					 struct icmp_ep_rx *rx);
 unsigned int icmp_ep_rx_deliver(struct net *net, int family,
-				struct sk_buff *skb);
+				struct sk_buff *skb, bool may_steal);
 bool icmp_ep_state_change_valid(enum icmp_ep_state from,
 				enum icmp_ep_state to);
 

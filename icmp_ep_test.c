@@ -1289,7 +1289,8 @@ static void deliver_error_to_queue(struct kunit *test)
 
 	len = test_error_init(c->family, &e, c->type, c->code, echo_type, 0);
 	skb = test_icmp_packet(test, c->family, &e, len);
-	KUNIT_EXPECT_EQ(test, icmp_ep_rx_deliver(&init_net, c->family, skb),
+	KUNIT_EXPECT_EQ(test,
+			icmp_ep_rx_deliver(&init_net, c->family, skb, false),
 			NF_ACCEPT);
 
 	err = skb_peek(&sock->sk->sk_error_queue);
@@ -1309,6 +1310,81 @@ static void deliver_error_to_queue(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), c->err);
 }
 
+struct test_steal_case {
+	int family;
+	bool raw_socket;
+	unsigned int verdict;
+};
+
+static const struct test_steal_case test_steal_cases[] = {
+	{ AF_INET, false, NF_STOLEN },
+	{ AF_INET, true, NF_ACCEPT },
+	{ AF_INET6, false, NF_STOLEN },
+	{ AF_INET6, true, NF_ACCEPT },
+};
+
+static void test_steal_desc(const struct test_steal_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "IPv%d %s raw socket",
+		 c->family == AF_INET ? 4 : 6,
+		 c->raw_socket ? "with a" : "without a");
+}
+
+KUNIT_ARRAY_PARAM(test_steal, test_steal_cases, test_steal_desc);
+
+/* The local route to ::1, whose device IPv6 counts a delivery on. */
+static void test_v6_route_local(struct kunit *test, struct sk_buff *skb)
+{
+	struct flowi6 fl6 = { .daddr = in6addr_loopback };
+	struct dst_entry *dst = ip6_route_output(&init_net, NULL, &fl6);
+	int err = dst->error;
+
+	if (err)
+		dst_release(dst);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	skb_dst_set(skb, dst);
+}
+
+/*
+ * The socket takes a reply itself when no raw socket of the protocol could
+ * see it, and a clone when one could, as raw_local_deliver() and
+ * raw6_local_deliver() still need the original.
+ */
+static void deliver_reply_stolen_unless_raw(struct kunit *test)
+{
+	const struct test_steal_case *c = test->param_value;
+	int protocol = c->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	struct socket *sock = test_recverr_socket(test, c->family, false);
+	struct test_echo echo = { .type = test_reply_type(c->family),
+				  .id = htons(TEST_IDENT) };
+	struct sk_buff *skb, *reply, *queued;
+	struct socket *raw;
+	unsigned int verdict;
+
+	if (c->raw_socket) {
+		KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, c->family,
+						       SOCK_RAW, protocol,
+						       &raw), 0);
+		test_manage(test, test_free_sock, raw);
+	}
+	skb = test_icmp_packet(test, c->family, &echo, sizeof(echo));
+	if (c->family == AF_INET6)
+		test_v6_route_local(test, skb);
+	/* Untracked: the socket's queue may own it. */
+	reply = skb_clone(skb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, reply);
+	verdict = icmp_ep_rx_deliver(&init_net, c->family, reply, true);
+	if (verdict != NF_STOLEN)
+		kfree_skb(reply);
+
+	KUNIT_EXPECT_EQ(test, verdict, c->verdict);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_EQ(test, queued == reply, c->verdict == NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, queued->len, sizeof(echo));
+	KUNIT_EXPECT_EQ(test, queued->data[0], echo.type);
+}
+
 static void deliver_v4_bad_checksum_dropped(struct kunit *test)
 {
 	struct socket *sock = test_recverr_socket(test, AF_INET, true);
@@ -1318,7 +1394,7 @@ static void deliver_v4_bad_checksum_dropped(struct kunit *test)
 	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_ECHO,
 			   TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), true);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), 0);
 }
@@ -1331,7 +1407,7 @@ static void deliver_v4_other_ident_ignored(struct kunit *test)
 	struct sk_buff *skb;
 
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_receive_queue));
 }
 
@@ -1343,7 +1419,7 @@ static void deliver_v4_reply_queued(struct kunit *test)
 	struct sk_buff *skb, *queued;
 
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	queued = skb_peek(&sock->sk->sk_receive_queue);
 	KUNIT_ASSERT_NOT_NULL(test, queued);
 	KUNIT_EXPECT_EQ(test, queued->len, sizeof(echo));
@@ -1363,7 +1439,7 @@ static void deliver_v4_reply_clears_delivery_time(struct kunit *test)
 
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
 	skb_set_delivery_time(skb, ktime_set(1, 0), SKB_CLOCK_MONOTONIC);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	queued = skb_peek(&sock->sk->sk_receive_queue);
 	KUNIT_ASSERT_NOT_NULL(test, queued);
 	KUNIT_EXPECT_FALSE(test, icmp_ep_skb_tstamp_mono(queued));
@@ -1384,7 +1460,7 @@ static void deliver_v4_error_queue_full_sets_sk_err(struct kunit *test)
 	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, ICMP_ECHO,
 			   TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), EHOSTUNREACH);
 }
@@ -1403,7 +1479,7 @@ static void deliver_v4_reply_keeps_checksum_complete(struct kunit *test)
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
 	skb->ip_summed = CHECKSUM_COMPLETE;
 	skb->csum = skb_checksum(skb, 0, skb->len, 0);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_COMPLETE);
 	queued = skb_peek(&sock->sk->sk_receive_queue);
 	KUNIT_ASSERT_NOT_NULL(test, queued);
@@ -1419,7 +1495,7 @@ static void deliver_soft_error_without_recverr(struct kunit *test)
 	/* Time exceeded is soft: no sk_err, no queue entry. */
 	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), 0);
 }
@@ -1443,23 +1519,23 @@ static void deliver_connected_hears_only_peer(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, kernel_connect(sock, &a.sa, len, 0), 0);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sk->sk_receive_queue));
 
 	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sk->sk_error_queue));
 
 	e.inner.daddr = htonl(INADDR_LOOPBACK);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sk->sk_error_queue));
 
 	KUNIT_ASSERT_EQ(test, kernel_connect(sock, &unspec, sizeof(unspec), 0),
 			0);
 	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sk->sk_receive_queue));
 }
 
@@ -1530,7 +1606,7 @@ static void deliver_v4_paged_frag_needed(struct kunit *test)
 	skb = test_paged(test, skb, sizeof(e.icmp));
 	KUNIT_ASSERT_EQ(test, skb_headlen(skb),
 			sizeof(struct iphdr) + sizeof(e.icmp));
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 
 	KUNIT_EXPECT_EQ(test, test_v4_route_mtu(test, dst), 1000U);
 	err = skb_peek(&sock->sk->sk_error_queue);
@@ -1587,7 +1663,7 @@ static void deliver_v6_too_big_updates_pmtu_first(struct kunit *test)
 	skb = test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, &e, sizeof(e));
 	test_mtu_at_wake = 0;
 	sock->sk->sk_error_report = test_record_mtu;
-	icmp_ep_rx_deliver(&init_net, AF_INET6, skb);
+	icmp_ep_rx_deliver(&init_net, AF_INET6, skb, false);
 	sock->sk->sk_error_report = report;
 
 	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sock->sk->sk_error_queue));
@@ -1604,6 +1680,8 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE_PARAM(parse_v6_exthdr, test_exthdr_gen_params),
 	KUNIT_CASE(parse_v6_gathers_fragments),
 	KUNIT_CASE_PARAM(deliver_error_to_queue, test_deliver_gen_params),
+	KUNIT_CASE_PARAM(deliver_reply_stolen_unless_raw,
+			 test_steal_gen_params),
 	KUNIT_CASE(deliver_v4_bad_checksum_dropped),
 	KUNIT_CASE(deliver_v4_other_ident_ignored),
 	KUNIT_CASE(deliver_v4_reply_queued),

@@ -39,6 +39,16 @@
  *	addresses, families, option levels and names, and control messages.
  *	The seed is printed; the same seed replays the same calls.
  *
+ *   stress raw SECONDS
+ *	As root, hold a raw ICMP and a raw ICMPv6 socket open for SECONDS or
+ *	until SIGTERM, reading nothing: while one exists, icmp_ep must clone
+ *	replies rather than take them.
+ *
+ *   stress rawsee COUNT
+ *	As root, per family: open a raw socket, then echo COUNT times to
+ *	loopback through a ping socket, and print how many replies the ping
+ *	socket got and how many of them the raw socket saw too.
+ *
  * Meant to run as uid 65534 with ping_group_range open; the namespace
  * churn needs root and is skipped without it.
  */
@@ -623,6 +633,75 @@ static int run_burst(int count)
 	return failed ? 1 : 0;
 }
 
+static int open_raw(int family)
+{
+	return socket(family, SOCK_RAW,
+		      family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+}
+
+static int run_raw(int seconds)
+{
+	time_t end = time(NULL) + seconds;
+	int fd4 = open_raw(AF_INET), fd6 = open_raw(AF_INET6);
+
+	if (fd4 < 0 || fd6 < 0) {
+		perror("stress: raw");
+		return 1;
+	}
+	signal(SIGTERM, listen_stop);
+	printf("listening on raw sockets\n");
+	fflush(stdout);
+	while (!atomic_load(&listen_done) && time(NULL) < end)
+		poll(NULL, 0, 100);
+	return 0;
+}
+
+/* Replies for @ident among what @raw holds; IPv4's come with their header. */
+static int raw_replies(int raw, int family, unsigned short ident)
+{
+	unsigned char buf[2048], *p;
+	int seen = 0;
+	ssize_t n;
+
+	while ((n = recv(raw, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		p = family == AF_INET ? buf + (buf[0] & 0xf) * 4 : buf;
+		if (p + 8 <= buf + n && p[0] == echo_reply_type(family) &&
+		    (p[4] << 8 | p[5]) == ident)
+			seen++;
+	}
+	return seen;
+}
+
+static int rawsee(int family, int count)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, &ss, 0);
+	int raw = open_raw(family), fd = open_bound(family);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned char buf[64];
+	int i, got = 0;
+
+	if (raw < 0 || fd < 0 || getsockname(fd, (void *)&ss, &len)) {
+		perror("stress: raw and ping sockets");
+		return 1;
+	}
+	for (i = 0; i < count; i++) {
+		echo(fd, family, &ss, len, 16);
+		if (poll(&p, 1, 1000) == 1 && recv(fd, buf, sizeof(buf), 0) > 0)
+			got++;
+	}
+	printf("%s ping %d raw %d\n", family == AF_INET ? "ipv4" : "ipv6", got,
+	       raw_replies(raw, family, ntohs(((struct sockaddr_in *)&ss)->sin_port)));
+	close(raw);
+	close(fd);
+	return 0;
+}
+
+static int run_rawsee(int count)
+{
+	return rawsee(AF_INET, count) | rawsee(AF_INET6, count);
+}
+
 static int run_chown(uid_t uid)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -664,7 +743,12 @@ int main(int argc, char **argv)
 		return run_burst(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "chown"))
 		return run_chown(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "raw"))
+		return run_raw(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "rawsee"))
+		return run_rawsee(atoi(argv[2]));
 	return usage("usage: stress churn THREADS SECONDS SEED\n"
 		     "       stress hold COUNT [SHARED] | burst COUNT | chown UID\n"
+		     "       stress raw SECONDS | rawsee COUNT\n"
 		     "       stress listen IDENT SECONDS [recverr] | fuzz CALLS SEED\n");
 }

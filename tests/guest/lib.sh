@@ -98,6 +98,23 @@ wait_listening() {
 	done
 }
 
+# ep_counter KEY: a counter of /proc/net/stat/icmp_ep, e.g. ipv4_echo_sent.
+ep_counter() {
+	awk -v k="$1" '$1 == k { print $2 }' /proc/net/stat/icmp_ep
+}
+
+# moved KEY DELTA BEFORE: a verdict, "proc/KEY+DELTA", on whether the
+# counter KEY moved by exactly DELTA since it read BEFORE.
+moved() {
+	local now
+	now=$(ep_counter "$1")
+	if [ "$((now - $3))" -eq "$2" ]; then
+		ok "proc/$1+$2"
+	else
+		fail "proc/$1+$2" "moved by $((now - $3))"
+	fi
+}
+
 # for_each_impl RUN: "RUN builtin" with the built-in ping sockets serving,
 # then "RUN icmp_ep" with the module loaded.
 for_each_impl() {

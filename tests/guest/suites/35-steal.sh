@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+# The receive path's two economies (issue 15), at their edges:
+# - a reply that no raw socket could see is queued itself (replies_stolen),
+#   otherwise cloned (replies_delivered), and a raw socket opened while
+#   replies flow sees every reply from then on, as with the built-in;
+# - the receive hook is registered in a namespace only while it holds a
+#   socket of ours, and a linger after the last: it must come and go while
+#   replies flow without losing one, and never block rmmod.
+# SNMP parity on both paths is 30-counters'.
+. /tests/guest/lib.sh
+
+IP=/usr/bin/ip
+linger=/sys/module/icmp_ep/parameters/hook_linger_ms
+
+# pings COUNT: COUNT echoes to 127.0.0.1 and to ::1, as uid 65534; each
+# run's "N received" line goes to stdout.
+pings() {
+	as_nobody /usr/bin/ping -q -c "$1" -i 0.02 127.0.0.1 | grep -o '[0-9]* received'
+	as_nobody /usr/bin/ping -q -c "$1" -i 0.02 ::1 | grep -o '[0-9]* received'
+}
+
+# hook_gone FAMILY: wait up to 5 s for FAMILY's hook to be unregistered
+# as often as it was registered.
+hook_gone() {
+	local tries=0
+	while [ "$(ep_counter "$1_hook_registered")" -ne \
+		"$(ep_counter "$1_hook_unregistered")" ] && [ "$tries" -lt 100 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+	[ "$tries" -lt 100 ]
+}
+
+load_module
+
+# No raw socket: every reply is taken, none cloned.
+s4=$(ep_counter ipv4_replies_stolen)
+s6=$(ep_counter ipv6_replies_stolen)
+d4=$(ep_counter ipv4_replies_delivered)
+d6=$(ep_counter ipv6_replies_delivered)
+pings 5 >/tmp/steal.out
+check steal/all-received [ "$(grep -c '^5 received' /tmp/steal.out)" -eq 2 ]
+moved ipv4_replies_stolen 5 "$s4"
+moved ipv6_replies_stolen 5 "$s6"
+moved ipv4_replies_delivered 0 "$d4"
+moved ipv6_replies_delivered 0 "$d6"
+
+# A raw socket of each protocol: every reply is cloned.
+/tests/bin/stress raw 120 >/tmp/raw.out 2>&1 &
+raw=$!
+wait_listening /tmp/raw.out
+s4=$(ep_counter ipv4_replies_stolen)
+s6=$(ep_counter ipv6_replies_stolen)
+d4=$(ep_counter ipv4_replies_delivered)
+d6=$(ep_counter ipv6_replies_delivered)
+pings 5 >/tmp/clone.out
+check steal/clone-all-received [ "$(grep -c '^5 received' /tmp/clone.out)" -eq 2 ]
+moved ipv4_replies_stolen 0 "$s4"
+moved ipv6_replies_stolen 0 "$s6"
+moved ipv4_replies_delivered 5 "$d4"
+moved ipv6_replies_delivered 5 "$d6"
+kill "$raw"
+wait "$raw"
+
+# mid_flow IMPL: while a ping of each family runs, a raw socket opens and
+# must see the replies to its own pings; in /tmp/IMPL.midflow, with what
+# the flows received.  With icmp_ep, /tmp/paths says which paths served.
+mid_flow() {
+	local stolen before
+	stolen=$(ep_counter ipv4_replies_stolen 2>/dev/null)
+	as_nobody /usr/bin/ping -q -c 200 -i 0.01 127.0.0.1 >/tmp/flow4 &
+	as_nobody /usr/bin/ping -q -c 200 -i 0.01 ::1 >/tmp/flow6 &
+	sleep 0.5
+	before=$(ep_counter ipv4_replies_delivered 2>/dev/null)
+	/tests/bin/stress rawsee 50 >"/tmp/$1.midflow"
+	wait
+	grep -ho '[0-9]* received' /tmp/flow4 /tmp/flow6 >>"/tmp/$1.midflow"
+	[ "$1" = builtin ] ||
+		echo "stolen-before $(($(ep_counter ipv4_replies_stolen) - stolen))" \
+		     "cloned-after $(($(ep_counter ipv4_replies_delivered) - before))" \
+		     >/tmp/paths
+}
+for_each_impl mid_flow
+judge steal/raw-opened-mid-flow "ipv4 ping 50 raw 50" \
+	/tmp/builtin.midflow /tmp/icmp_ep.midflow
+check steal/raw-opened-mid-flow-v6 grep -q "ipv6 ping 50 raw 50" /tmp/icmp_ep.midflow
+cat /tmp/paths
+check steal/mid-flow-took-both-paths awk \
+	'$2 > 0 && $4 >= 50 { ok = 1 } END { exit !ok }' /tmp/paths
+
+load_module
+# Hooks come and go with the sockets; a linger of 0 makes them go at once.
+echo 0 >$linger
+check hook/none-before-a-socket [ "$(ep_counter ipv4_hook_registered)" -eq 0 ]
+r4=$(ep_counter ipv4_hook_registered)
+r6=$(ep_counter ipv6_hook_registered)
+# Three loops of short pings, each run binding and closing its socket,
+# race registration against the linger's unregistration.
+for loop in 1 2 3; do
+	i=0
+	while [ $i -lt 15 ]; do
+		pings 2
+		i=$((i + 1))
+	done >/tmp/loop.$loop &
+done
+wait
+check hook/every-reply-while-coming-and-going \
+	[ "$(cat /tmp/loop.1 /tmp/loop.2 /tmp/loop.3 | grep -c '^2 received$')" -eq 90 ]
+check hook/came-and-went-v4 [ "$(($(ep_counter ipv4_hook_registered) - r4))" -ge 2 ]
+check hook/came-and-went-v6 [ "$(($(ep_counter ipv6_hook_registered) - r6))" -ge 2 ]
+check hook/gone-v4 hook_gone ipv4
+check hook/gone-v6 hook_gone ipv6
+
+# Another namespace pays nothing until it has a socket of its own.
+$IP netns add hookless
+pings 1 >/dev/null &
+check hook/absent-in-other-netns $IP netns exec hookless \
+	awk '$1 ~ /_hook_registered$/ && $2 { bad = 1 } END { exit bad }' \
+	/proc/net/stat/icmp_ep
+wait
+$IP netns exec hookless sh -c 'echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range; /usr/bin/ip link set lo up'
+$IP netns exec hookless /tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -c 1 127.0.0.1 >/dev/null
+check hook/registered-in-other-netns $IP netns exec hookless \
+	awk '$1 == "ipv4_hook_registered" && $2 == 1 { ok = 1 } END { exit !ok }' \
+	/proc/net/stat/icmp_ep
+$IP netns del hookless
+
+# A linger keeps one registration across a loop of pings, ...
+echo 2000 >$linger
+hook_gone ipv4
+r4=$(ep_counter ipv4_hook_registered)
+for i in 1 2 3 4 5; do
+	as_nobody /usr/bin/ping -q -c 1 127.0.0.1 >/dev/null
+done
+moved ipv4_hook_registered 1 "$r4"
+check hook/gone-after-linger hook_gone ipv4
+# ... and never delays rmmod: the administrator's, right after ping.
+echo 600000 >$linger
+as_nobody /usr/bin/ping -q -c 1 127.0.0.1 >/dev/null
+check hook/rmmod-while-lingering unload_module
