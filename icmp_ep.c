@@ -2663,9 +2663,10 @@ icmp_ep_lookup(struct icmp_ep_table *t, struct net *net,
 }
 
 /*
- * A clone for the socket, with the control block that the kernel's own
- * path would have filled in by the time it reached icmp_rcv() or
- * icmpv6_rcv(): at LOCAL_IN, IPv6 has not processed its extension headers.
+ * The reply the socket gets, clone or original, with the control block
+ * that the kernel's own path would have filled in by the time it reached
+ * icmp_rcv() or icmpv6_rcv(): at LOCAL_IN, IPv6 has not processed its
+ * extension headers.
  * ip_local_deliver_finish() and ip6_input_finish() clear a mono delivery
  * time only after the hook, so clear it here, lest a forwarding path's EDT
  * reach SO_TIMESTAMP.
@@ -2736,18 +2737,17 @@ static bool icmp_ep_rx_may_steal(const struct icmp_ep_af *af,
  * counted it, when nothing else would see it; otherwise a clone, and the
  * original goes on to icmp_rcv() or icmpv6_rcv().  Return: the verdict.
  */
-static unsigned int icmp_ep_rcv_reply(struct sock *sk,
+static unsigned int icmp_ep_rcv_reply(struct icmp_ep_table *t, struct sock *sk,
 				      const struct icmp_ep_af *af,
-				      struct sk_buff *skb, struct net *net,
+				      struct sk_buff *skb,
 				      const struct icmp_ep_rx *rx,
 				      bool may_steal)
 {
-	struct icmp_ep_table *t = icmp_ep_table(net, af->index);
 	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
 	struct sk_buff *clone;
 
-	if (may_steal && icmp_ep_rx_may_steal(af, net, skb)) {
-		af->rx_count_reply(net, skb, rx);
+	if (may_steal && icmp_ep_rx_may_steal(af, t->net, skb)) {
+		af->rx_count_reply(t->net, skb, rx);
 		icmp_ep_rx_prepare(af, skb, rx);
 		stat = icmp_ep_queue_reply(sk, skb, rx);
 		icmp_ep_count(t, stat == ICMP_EP_STAT_REPLIES_DELIVERED ?
@@ -3004,7 +3004,7 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	else if (rx.error)
 		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, &rx));
 	else
-		nf = icmp_ep_rcv_reply(sk, af, skb, state->net, &rx, may_steal);
+		nf = icmp_ep_rcv_reply(t, sk, af, skb, &rx, may_steal);
 	sock_put(sk);
 	return nf;
 }
