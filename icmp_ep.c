@@ -53,6 +53,7 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netns/generic.h>
+#include <net/ping.h>
 #include <net/protocol.h>
 #include <net/raw.h>
 #include <net/rawv6.h>
@@ -68,10 +69,13 @@
 
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
- * anything the administrator drops or rewrites is never seen by a socket;
- * only conntrack confirmation, which cannot affect an echo reply, comes later.
+ * anything the administrator drops or rewrites is never seen by a socket,
+ * and after IPv6 conntrack confirmation.  IPv4's confirmation has this
+ * priority too, and of two hooks with one priority the one registered
+ * later runs first: whether anything still follows is asked per packet
+ * (icmp_ep_rx_hook_is_last()), never assumed.
  */
-#define ICMP_EP_NF_PRIORITY	(NF_IP_PRI_CONNTRACK_CONFIRM - 1)
+#define ICMP_EP_NF_PRIORITY	NF_IP_PRI_LAST
 
 enum icmp_ep_af_index {
 	ICMP_EP_AF_INET,
@@ -99,7 +103,19 @@ MODULE_PARM_DESC(max_idents_per_uid,
 static unsigned int hook_linger_ms = 1000;
 module_param(hook_linger_ms, uint, 0644);
 MODULE_PARM_DESC(hook_linger_ms,
-		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000)");
+		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000; doubled, up to a minute, each time it is wanted back within a minute of going)");
+
+/*
+ * A registration is no packet's business, but the first LOCAL_IN hook of
+ * a host flips the global nf_hooks_needed static key (text patching, an
+ * IPI to every CPU), and any user can open and close ping sockets at will.
+ * So a hook that is wanted back within a minute of going lingers twice as
+ * long the next time, up to a minute: a loop of short-lived sockets, at
+ * any pace, registers it about log2(60 s / hook_linger_ms) + 1 times, and
+ * after that once a minute at most.
+ */
+#define ICMP_EP_LINGER_MAX		(60 * HZ)
+#define ICMP_EP_LINGER_SHIFT_MAX	16
 
 /*
  * IPv6 reassembles after LOCAL_IN, so the receive hook gathers ICMPv6
@@ -145,6 +161,11 @@ struct icmp_ep_tx {
  * struct raw_hashinfo *raw_hashinfo;
  *	The family's raw sockets, whose bucket for @protocol says whether
  *	one could see a reply.
+ * struct proto *builtin_prot;
+ *	The built-in ping sockets' protocol, &ping_prot or &pingv6_prot.
+ *	Sockets of it opened before the module was loaded keep their
+ *	idents, which icmp_ep cannot see, and get their replies from
+ *	ping_rcv(), after this hook.
  *
  * int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
  *		     int addr_len, int *bound_dev_if);
@@ -227,6 +248,8 @@ struct icmp_ep_tx {
  *	Optional: whether the path from LOCAL_IN to icmp_rcv() or
  *	icmpv6_rcv() would do nothing to this reply but hand it to raw
  *	sockets, so that the socket may take it.  Reads the headers only.
+ * const struct nf_hook_entries *(*rx_local_in_hooks)(const struct net *net);
+ *	The namespace's LOCAL_IN hooks of the family, this one among them.
  * void (*rx_count_reply)(struct net *net, const struct sk_buff *skb,
  *			  const struct icmp_ep_rx *rx);
  *	Move the IP and ICMP MIB counters as the kernel's path from
@@ -283,6 +306,7 @@ struct icmp_ep_af {
 	unsigned int rx_iphdr_len;
 	u8 protocol;
 	struct raw_hashinfo *raw_hashinfo;
+	struct proto *builtin_prot;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
@@ -303,6 +327,7 @@ struct icmp_ep_af {
 			       const struct icmp_ep_rx *rx, bool reverse);
 	void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
 	bool (*rx_may_steal)(const struct sk_buff *skb);
+	const struct nf_hook_entries *(*rx_local_in_hooks)(const struct net *net);
 	void (*rx_count_reply)(struct net *net, const struct sk_buff *skb,
 			       const struct icmp_ep_rx *rx);
 	bool (*rx_daddr_match)(const struct sock *sk,
@@ -481,9 +506,11 @@ EXPORT_SYMBOL_IF_KUNIT(icmp_ep_ident_pick);
 
 /*
  * Whether @sk may hold @ident: a free one, or one whose holders all set
- * SO_REUSEADDR and have @sk's uid, as ping_get_port() requires.  For a
- * shared ident, *@charged is the uid that ident is charged to.  Holders
- * are alive: they leave the table, under @t->lock, before they are freed.
+ * SO_REUSEADDR, as ping_get_port() requires, and have @sk's uid, which it
+ * does not: there, any user's socket with SO_REUSEADDR may share the
+ * ident of another's and read its replies.  For a shared ident, *@charged
+ * is the uid that ident is charged to.  Holders are alive: they leave the
+ * table, under @t->lock, before they are freed.
  */
 static bool icmp_ep_ident_shareable(struct icmp_ep_table *t,
 				    const struct sock *sk, u16 ident,
@@ -597,6 +624,7 @@ static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
  */
 static int icmp_ep_hook_register(struct icmp_ep_table *t)
 {
+	unsigned int shift = 0;
 	int err;
 
 	lockdep_assert_held(&t->hook_lock);
@@ -606,6 +634,11 @@ static int icmp_ep_hook_register(struct icmp_ep_table *t)
 	if (err)
 		return err;
 	t->hooked = true;
+	if (t->unhooked_at &&
+	    time_before(jiffies, t->unhooked_at + ICMP_EP_LINGER_MAX))
+		shift = min(t->linger_shift + 1, ICMP_EP_LINGER_SHIFT_MAX);
+	/* Read by icmp_ep_hook_idle() under the table lock alone. */
+	WRITE_ONCE(t->linger_shift, shift);
 	icmp_ep_count(t, ICMP_EP_STAT_HOOK_REGISTERED);
 	return 0;
 }
@@ -618,6 +651,7 @@ static void icmp_ep_hook_unregister(struct icmp_ep_table *t)
 	/* Packets already in the hook finish there: the table outlives them. */
 	nf_unregister_net_hook(t->net, t->hook);
 	t->hooked = false;
+	t->unhooked_at = jiffies ?: 1;
 	icmp_ep_count(t, ICMP_EP_STAT_HOOK_UNREGISTERED);
 }
 
@@ -640,10 +674,15 @@ static void icmp_ep_unhook_work(struct work_struct *work)
 /* When a socket left the table, or failed to enter it. */
 static void icmp_ep_hook_idle(struct icmp_ep_table *t)
 {
+	unsigned long linger = msecs_to_jiffies(READ_ONCE(hook_linger_ms));
+
 	lockdep_assert_held(&t->lock);
-	if (!t->nr_socks)
-		mod_delayed_work(system_wq, &t->unhook,
-				 msecs_to_jiffies(READ_ONCE(hook_linger_ms)));
+	if (t->nr_socks)
+		return;
+	/* Doubled up to a minute; a longer linger set by hand stays. */
+	linger = max(linger, min(linger << READ_ONCE(t->linger_shift),
+				 (unsigned long)ICMP_EP_LINGER_MAX));
+	mod_delayed_work(system_wq, &t->unhook, linger);
 }
 
 /*
@@ -1814,6 +1853,12 @@ static int icmp_ep_v4_policy_check(struct sk_buff *skb,
 			 xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb);
 }
 
+static const struct nf_hook_entries *
+icmp_ep_v4_rx_local_in_hooks(const struct net *net)
+{
+	return rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+}
+
 /*
  * As ip_protocol_deliver_rcu() and icmp_rcv() count an echo reply: IPv4
  * has no header left to process past LOCAL_IN, and the parser refused the
@@ -1879,10 +1924,12 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.peer_name = icmp_ep_v4_peer_name,
 	.rx_parse = icmp_ep_v4_rx_parse,
 	.rx_policy_check = icmp_ep_v4_policy_check,
+	.rx_local_in_hooks = icmp_ep_v4_rx_local_in_hooks,
 	.rx_count_reply = icmp_ep_v4_rx_count_reply,
 	.rx_iphdr_len = sizeof(struct iphdr),
 	.protocol = IPPROTO_ICMP,
 	.raw_hashinfo = &raw_v4_hashinfo,
+	.builtin_prot = &ping_prot,
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v4_rx_peer_match,
 	.err_update_route = icmp_ep_v4_err_update_route,
@@ -2500,6 +2547,12 @@ static bool icmp_ep_v6_rx_may_steal(const struct sk_buff *skb)
 	       !ipv6_addr_is_multicast(&ip6h->daddr);
 }
 
+static const struct nf_hook_entries *
+icmp_ep_v6_rx_local_in_hooks(const struct net *net)
+{
+	return rcu_dereference(net->nf.hooks_ipv6[NF_INET_LOCAL_IN]);
+}
+
 /*
  * As icmp6_dev(), which is static: a reply to a local address comes in on
  * loopback or an L3 master, and icmpv6_rcv() counts it on its route's
@@ -2585,10 +2638,12 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.rx_policy_check = icmp_ep_v6_policy_check,
 	.rx_fill_cb = icmp_ep_v6_rx_fill_cb,
 	.rx_may_steal = icmp_ep_v6_rx_may_steal,
+	.rx_local_in_hooks = icmp_ep_v6_rx_local_in_hooks,
 	.rx_count_reply = icmp_ep_v6_rx_count_reply,
 	.rx_iphdr_len = sizeof(struct ipv6hdr),
 	.protocol = IPPROTO_ICMPV6,
 	.raw_hashinfo = &raw_v6_hashinfo,
+	.builtin_prot = &pingv6_prot,
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v6_rx_peer_match,
 	.err_update_route = icmp_ep_v6_err_update_route,
@@ -2707,29 +2762,50 @@ static enum icmp_ep_stat icmp_ep_queue_reply(struct sock *sk,
 
 	if (sock_queue_rcv_skb_reason(sk, skb, &reason) < 0) {
 		sk_skb_reason_drop(sk, skb, reason);
-		return ICMP_EP_STAT_DROP_QUEUE_FULL;
+		return reason == SKB_DROP_REASON_SOCKET_FILTER ?
+		       ICMP_EP_STAT_DROP_SOCKET_FILTER :
+		       ICMP_EP_STAT_DROP_QUEUE_FULL;
 	}
 	return ICMP_EP_STAT_REPLIES_DELIVERED;
 }
 
 /*
- * Whether the reply itself may go to the socket, when nothing after this
- * hook would see it.  Only conntrack confirmation runs later on LOCAL_IN,
- * and it passes an echo reply, whose entry its request confirmed, as it
- * is.  Then raw_local_deliver() and raw6_local_deliver() clone it for each
- * raw socket of the protocol, in the one bucket checked here (at packet
- * time: a raw socket sees every reply that comes after it is hashed), and
- * icmp_rcv() or icmpv6_rcv() count it and give it to ping_rcv(), which
- * finds no socket of ours.
+ * Whether this hook is the namespace's last on LOCAL_IN, so that no other
+ * (conntrack confirmation, whose events would otherwise come late or
+ * never, or a chain of the administrator's at the same priority) waits to
+ * see the packet.  The entries read may be newer than the ones the packet
+ * is walking: a hook added meanwhile only costs a clone, and one going
+ * away would have seen a packet that it is no longer there to see.
  */
-static bool icmp_ep_rx_may_steal(const struct icmp_ep_af *af,
-				 struct net *net, const struct sk_buff *skb)
+static bool icmp_ep_rx_hook_is_last(const struct icmp_ep_table *t,
+				    const struct icmp_ep_af *af)
 {
-	u32 bucket = raw_hashfunc(net, af->protocol);
+	const struct nf_hook_entries *e = af->rx_local_in_hooks(t->net);
+
+	return e && e->num_hook_entries &&
+	       e->hooks[e->num_hook_entries - 1].hook == t->hook->hook;
+}
+
+/*
+ * Whether the reply itself may go to the socket, when nothing after this
+ * hook would see it: no later hook, and past LOCAL_IN, no raw socket of
+ * the protocol, in the one bucket raw_local_deliver() and
+ * raw6_local_deliver() would clone it for (checked at packet time: a raw
+ * socket sees every reply that comes after it is hashed), and no built-in
+ * ping socket, which ping_rcv() would give it to, should the two share
+ * the ident.
+ */
+static bool icmp_ep_rx_may_steal(const struct icmp_ep_table *t,
+				 const struct icmp_ep_af *af,
+				 const struct sk_buff *skb)
+{
+	u32 bucket = raw_hashfunc(t->net, af->protocol);
 
 	if (af->rx_may_steal && !af->rx_may_steal(skb))
 		return false;
-	return hlist_empty(&af->raw_hashinfo->ht[bucket]);
+	return hlist_empty(&af->raw_hashinfo->ht[bucket]) &&
+	       icmp_ep_rx_hook_is_last(t, af) &&
+	       !sock_prot_inuse_get(t->net, af->builtin_prot);
 }
 
 /*
@@ -2746,7 +2822,7 @@ static unsigned int icmp_ep_rcv_reply(struct icmp_ep_table *t, struct sock *sk,
 	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
 	struct sk_buff *clone;
 
-	if (may_steal && icmp_ep_rx_may_steal(af, t->net, skb)) {
+	if (may_steal && icmp_ep_rx_may_steal(t, af, skb)) {
 		af->rx_count_reply(t->net, skb, rx);
 		icmp_ep_rx_prepare(af, skb, rx);
 		stat = icmp_ep_queue_reply(sk, skb, rx);
@@ -2880,9 +2956,9 @@ icmp_ep_rx_peer(const struct icmp_ep_af *af, const struct sk_buff *skb,
  * read the original @skb, whose network header is moved for the second
  * and put back.
  */
-static bool icmp_ep_rx_policy_ok(const struct icmp_ep_af *af,
-				 struct sk_buff *skb,
-				 const struct icmp_ep_rx *rx)
+static bool icmp_ep_rx_policy_check(const struct icmp_ep_af *af,
+				    struct sk_buff *skb,
+				    const struct icmp_ep_rx *rx)
 {
 	unsigned int inner = rx->offset + sizeof(struct icmphdr);
 	struct sec_path *sp;
@@ -2900,6 +2976,61 @@ static bool icmp_ep_rx_policy_ok(const struct icmp_ep_af *af,
 	ok = af->rx_policy_check(skb, rx, true);
 	skb_set_network_header(skb, nh);
 	return ok;
+}
+
+#ifdef CONFIG_XFRM_STATISTICS
+struct icmp_ep_xfrm_mib {
+	unsigned long mibs[LINUX_MIB_XFRMMAX];
+};
+
+static void icmp_ep_xfrm_mib_save(struct net *net, struct icmp_ep_xfrm_mib *m)
+{
+	memcpy(m->mibs, this_cpu_ptr(net->mib.xfrm_statistics)->mibs,
+	       sizeof(m->mibs));
+}
+
+static void icmp_ep_xfrm_mib_restore(struct net *net,
+				     const struct icmp_ep_xfrm_mib *m)
+{
+	memcpy(this_cpu_ptr(net->mib.xfrm_statistics)->mibs, m->mibs,
+	       sizeof(m->mibs));
+}
+#else
+struct icmp_ep_xfrm_mib {
+};
+
+static void icmp_ep_xfrm_mib_save(struct net *net, struct icmp_ep_xfrm_mib *m)
+{
+}
+
+static void icmp_ep_xfrm_mib_restore(struct net *net,
+				     const struct icmp_ep_xfrm_mib *m)
+{
+}
+#endif
+
+/*
+ * Whether the inbound IPsec policy lets the packet in, asked without
+ * counting the answer: a refused packet goes on, and icmp_rcv() or
+ * icmpv6_rcv() count it in the XfrmIn* counters where the kernel always
+ * does.  __xfrm_policy_check() counts refusals on this CPU, with bottom
+ * halves off, so that nothing else moves this CPU's counters meanwhile.
+ * Without a policy or a security path it is never called.
+ */
+static bool icmp_ep_rx_policy_ok(const struct icmp_ep_af *af,
+				 struct net *net, struct sk_buff *skb,
+				 const struct icmp_ep_rx *rx)
+{
+	struct icmp_ep_xfrm_mib saved;
+
+	lockdep_assert_in_softirq();
+	if (__xfrm_check_nopolicy(net, skb, XFRM_POLICY_IN))
+		return true;
+	icmp_ep_xfrm_mib_save(net, &saved);
+	if (icmp_ep_rx_policy_check(af, skb, rx))
+		return true;
+	icmp_ep_xfrm_mib_restore(net, &saved);
+	return false;
 }
 
 /*
@@ -2955,6 +3086,45 @@ static bool icmp_ep_checksum_bad(struct sk_buff *skb,
 }
 
 /*
+ * Deliver a packet that the parser matched to the socket it is for, if
+ * any; the policy check comes before any delivery, and before the route
+ * changes that errors make.  A bad checksum is left for icmp_rcv() or
+ * icmpv6_rcv() to count.  Bottom halves are off.  Return: the verdict.
+ */
+static unsigned int icmp_ep_rx_matched(struct icmp_ep_table *t,
+				       const struct icmp_ep_af *af,
+				       struct sk_buff *skb,
+				       const struct nf_hook_state *state,
+				       const struct icmp_ep_rx *rx,
+				       bool may_steal)
+{
+	unsigned int nf = NF_ACCEPT;
+	bool not_peer = false;
+	struct sock *sk;
+
+	if (!icmp_ep_rx_policy_ok(af, t->net, skb, rx)) {
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_POLICY);
+		return NF_ACCEPT;
+	}
+
+	sk = icmp_ep_lookup(t, t->net, af, skb, rx, &not_peer);
+	if (!sk) {
+		icmp_ep_count(t, not_peer ? ICMP_EP_STAT_DROP_NOT_PEER :
+					    ICMP_EP_STAT_DROP_NO_SOCKET);
+		return NF_ACCEPT;
+	}
+
+	if (icmp_ep_checksum_bad(skb, state, rx->offset, af->protocol))
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
+	else if (rx->error)
+		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, rx));
+	else
+		nf = icmp_ep_rcv_reply(t, sk, af, skb, rx, may_steal);
+	sock_put(sk);
+	return nf;
+}
+
+/*
  * Every whole packet is accepted, but a reply that @may_steal lets the
  * socket take: the original goes on to icmp_rcv() or icmpv6_rcv(), which
  * count it and hand it to the built-in ping table, where it finds no socket
@@ -2966,10 +3136,8 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 {
 	enum icmp_ep_rx_verdict verdict;
 	struct icmp_ep_table *t;
-	bool not_peer = false;
 	struct icmp_ep_rx rx;
 	unsigned int nf;
-	struct sock *sk;
 
 	nf = icmp_ep_rx_classify(af, skb, state, &rx, &verdict);
 	if (nf != NF_ACCEPT || verdict == ICMP_EP_RX_IGNORE)
@@ -2984,28 +3152,18 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 				 ICMP_EP_STAT_DROP_FILTERED);
 		return NF_ACCEPT;
 	}
-	/* Before any delivery, and before the route changes errors make. */
-	if (!icmp_ep_rx_policy_ok(af, skb, &rx)) {
-		icmp_ep_count(t, ICMP_EP_STAT_DROP_POLICY);
-		return NF_ACCEPT;
-	}
 
-	sk = icmp_ep_lookup(t, state->net, af, skb, &rx, &not_peer);
-	if (!sk) {
-		icmp_ep_count(t, not_peer ? ICMP_EP_STAT_DROP_NOT_PEER :
-					    ICMP_EP_STAT_DROP_NO_SOCKET);
-		return NF_ACCEPT;
-	}
-
-	/* A bad checksum is left for icmp_rcv() to count. */
-	nf = NF_ACCEPT;
-	if (icmp_ep_checksum_bad(skb, state, rx.offset, af->protocol))
-		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
-	else if (rx.error)
-		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, &rx));
-	else
-		nf = icmp_ep_rcv_reply(t, sk, af, skb, &rx, may_steal);
-	sock_put(sk);
+	/*
+	 * Softirq, as a rule, but not always: NFQUEUE hands a packet back
+	 * from its listener's sendmsg(), through nf_reinject(), which runs
+	 * the hooks after the queue with bottom halves on, and turns them
+	 * off only for the okfn.  What follows takes bh_lock_sock() in the
+	 * PMTU update and moves the MIBs with their __ variants, both as
+	 * icmp_rcv() does from softirq.
+	 */
+	local_bh_disable();
+	nf = icmp_ep_rx_matched(t, af, skb, state, &rx, may_steal);
+	local_bh_enable();
 	return nf;
 }
 
@@ -3202,6 +3360,7 @@ static const char * const icmp_ep_stat_names[ICMP_EP_NR_STATS] = {
 	[ICMP_EP_STAT_DROP_NO_SOCKET] = "drop_no_socket",
 	[ICMP_EP_STAT_DROP_BAD_CHECKSUM] = "drop_bad_checksum",
 	[ICMP_EP_STAT_DROP_QUEUE_FULL] = "drop_queue_full",
+	[ICMP_EP_STAT_DROP_SOCKET_FILTER] = "drop_socket_filter",
 	[ICMP_EP_STAT_DROP_MALFORMED] = "drop_malformed",
 	[ICMP_EP_STAT_DROP_FILTERED] = "drop_filtered",
 	[ICMP_EP_STAT_DROP_NOT_PEER] = "drop_not_peer",

@@ -60,6 +60,8 @@ struct icmp_ep_idents {
  * @ICMP_EP_STAT_DROP_NO_SOCKET: replies and errors for no socket of ours
  * @ICMP_EP_STAT_DROP_BAD_CHECKSUM: replies and errors with a bad checksum
  * @ICMP_EP_STAT_DROP_QUEUE_FULL: replies and errors a full queue refused
+ * @ICMP_EP_STAT_DROP_SOCKET_FILTER: replies the socket's filter, a cgroup
+ *	BPF program or an LSM refused (sk_filter())
  * @ICMP_EP_STAT_DROP_MALFORMED: truncated or garbled replies and errors
  * @ICMP_EP_STAT_DROP_FILTERED: errors the kernel does not report to sockets
  * @ICMP_EP_STAT_DROP_NOT_PEER: replies and errors a connected socket does not
@@ -83,6 +85,7 @@ enum icmp_ep_stat {
 	ICMP_EP_STAT_DROP_NO_SOCKET,
 	ICMP_EP_STAT_DROP_BAD_CHECKSUM,
 	ICMP_EP_STAT_DROP_QUEUE_FULL,
+	ICMP_EP_STAT_DROP_SOCKET_FILTER,
 	ICMP_EP_STAT_DROP_MALFORMED,
 	ICMP_EP_STAT_DROP_FILTERED,
 	ICMP_EP_STAT_DROP_NOT_PEER,
@@ -117,6 +120,10 @@ struct icmp_ep_stats {
  * @hook: the family's receive hook, set once
  * @net: the netns, which holds the table
  * @unhook: unregisters the hook a linger after @nr_socks dropped to 0
+ * @unhooked_at: jiffies when the hook was last unregistered, 0 if never;
+ *	under @hook_lock
+ * @linger_shift: how many times the linger doubles; written under
+ *	@hook_lock, read under @lock
  */
 struct icmp_ep_table {
 	struct rhltable socks;
@@ -130,6 +137,8 @@ struct icmp_ep_table {
 	const struct nf_hook_ops *hook;
 	struct net *net;
 	struct delayed_work unhook;
+	unsigned long unhooked_at;
+	unsigned int linger_shift;
 };
 
 /**

@@ -22,8 +22,8 @@
  * steers code away from: outside this header, no code tests the version.
  */
 #if LINUX_VERSION_MAJOR != 6 || (LINUX_VERSION_PATCHLEVEL != 1 && \
-				 LINUX_VERSION_PATCHLEVEL < 12)
-#error "icmp_ep supports 6.1 and 6.12: add what changed in between here first"
+				 LINUX_VERSION_PATCHLEVEL != 12)
+#error "icmp_ep supports 6.1 and 6.12 only: add what changed since here first"
 #endif
 
 #if LINUX_VERSION_PATCHLEVEL == 1

@@ -92,6 +92,7 @@ mkdir -p "$build"
 series="6.1 6.12"
 
 step lint "$scripts/lint.sh"
+step version-gate "$scripts/version-gate.sh"
 step build-tests make -s -C "$here/tests" O="$build/bin"
 
 # Every guest suite, the differential ones included, on each Debian

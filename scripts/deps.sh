@@ -7,7 +7,7 @@ set -eu
 packages="linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static iproute2 iputils-ping fping iptables
-	nftables sparse bc flex bison libelf-dev libssl-dev dwarves cpio
+	nftables conntrack sparse bc flex bison libelf-dev libssl-dev dwarves cpio
 	gcc make libc6-dev build-essential python3 python3-docutils xz-utils
 	kmod dkms debhelper dh-dkms dpkg-dev lintian openssl shellcheck
 	linux-perf"

@@ -46,7 +46,7 @@ for applet in $(/bin/busybox --list); do
 done
 
 copy_with_libs /usr/bin/ping /usr/bin/fping /usr/bin/ip /usr/sbin/nft \
-	/usr/sbin/xtables-nft-multi /usr/bin/kmod
+	/usr/sbin/xtables-nft-multi /usr/bin/kmod /usr/sbin/conntrack
 # Debian's module tools, where the kernel's request_module() looks.
 mkdir -p "$root/sbin"
 for t in modprobe insmod rmmod lsmod modinfo depmod; do
@@ -78,7 +78,7 @@ if [ -n "$release" ]; then
 		jitterentropy_rng ctr sha512_generic \
 		nf_conntrack nf_tables nft_compat nft_ct nft_reject_inet \
 		iptable_filter ip6table_filter ipt_REJECT ip6t_REJECT xt_tcpudp \
-		xt_conntrack |
+		xt_conntrack nft_queue nfnetlink_queue nf_conntrack_netlink |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 	while read -r ko; do
 		mkdir -p "$root$(dirname "$ko")"

@@ -16,10 +16,12 @@
  *	more to ephemeral idents, and print what each bind returned, holding
  *	them all until the last: max_idents_per_uid at work.
  *
- *   stress burst COUNT
+ *   stress burst COUNT [GAP_MS]
  *	Open COUNT sockets, alternating families, bind each to an ephemeral
  *	ident on loopback and close it at once: an administrator's rmmod
- *	right after such a burst must not find sockets still waiting.
+ *	right after such a burst must not find sockets still waiting.  With
+ *	GAP_MS, one at a time, GAP_MS apart: the churn a user can make of
+ *	the receive hook's registration.
  *
  *   stress chown UID
  *	As root, per family: bind a socket, fchown() it to UID, close it,
@@ -617,7 +619,7 @@ static int open_bound(int family)
 	return fd;
 }
 
-static int run_burst(int count)
+static int run_burst(int count, int gap_ms)
 {
 	int i, fd, failed = 0;
 
@@ -627,6 +629,8 @@ static int run_burst(int count)
 			failed++;
 		else
 			close(fd);
+		if (gap_ms)
+			usleep(gap_ms * 1000);
 	}
 	printf("burst: %d sockets opened, bound and closed, %d failed\n",
 	       count - failed, failed);
@@ -739,8 +743,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "fuzz"))
 		return run_fuzz(strtoul(argv[2], NULL, 0),
 			    strtoull(argv[3], NULL, 0));
-	if (argc == 3 && !strcmp(argv[1], "burst"))
-		return run_burst(atoi(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "burst"))
+		return run_burst(atoi(argv[2]), argc == 4 ? atoi(argv[3]) : 0);
 	if (argc == 3 && !strcmp(argv[1], "chown"))
 		return run_chown(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "raw"))
@@ -748,7 +752,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "rawsee"))
 		return run_rawsee(atoi(argv[2]));
 	return usage("usage: stress churn THREADS SECONDS SEED\n"
-		     "       stress hold COUNT [SHARED] | burst COUNT | chown UID\n"
+		     "       stress hold COUNT [SHARED] | burst COUNT [GAP_MS]\n"
+		     "       stress chown UID\n"
 		     "       stress raw SECONDS | rawsee COUNT\n"
 		     "       stress listen IDENT SECONDS [recverr] | fuzz CALLS SEED\n");
 }

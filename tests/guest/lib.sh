@@ -108,7 +108,9 @@ ep_counter() {
 moved() {
 	local now
 	now=$(ep_counter "$1")
-	if [ "$((now - $3))" -eq "$2" ]; then
+	if [ -z "$now" ] || [ -z "$3" ]; then
+		fail "proc/$1+$2" "no counter $1 in /proc/net/stat/icmp_ep"
+	elif [ "$((now - $3))" -eq "$2" ]; then
 		ok "proc/$1+$2"
 	else
 		fail "proc/$1+$2" "moved by $((now - $3))"

@@ -19,16 +19,17 @@ pings() {
 	as_nobody /usr/bin/ping -q -c "$1" -i 0.02 ::1 | grep -o '[0-9]* received'
 }
 
-# hook_gone FAMILY: wait up to 5 s for FAMILY's hook to be unregistered
-# as often as it was registered.
+# hook_gone FAMILY: wait up to 10 s for FAMILY's hook to be unregistered
+# as often as it was registered: a hook wanted back soon after it went
+# lingers twice as long the next time.
 hook_gone() {
 	local tries=0
 	while [ "$(ep_counter "$1_hook_registered")" -ne \
-		"$(ep_counter "$1_hook_unregistered")" ] && [ "$tries" -lt 100 ]; do
+		"$(ep_counter "$1_hook_unregistered")" ] && [ "$tries" -lt 200 ]; do
 		sleep 0.05
 		tries=$((tries + 1))
 	done
-	[ "$tries" -lt 100 ]
+	[ "$tries" -lt 200 ]
 }
 
 load_module
@@ -138,3 +139,57 @@ check hook/gone-after-linger hook_gone ipv4
 echo 600000 >$linger
 as_nobody /usr/bin/ping -q -c 1 127.0.0.1 >/dev/null
 check hook/rmmod-while-lingering unload_module
+
+# Any user can open and close sockets at will, each time a little longer
+# apart than the linger: the hook must not come and go with every one
+# (each first LOCAL_IN hook of a host flips a global static key).  A hook
+# wanted back soon after it went lingers twice as long, up to a minute:
+# from a linger of one jiffy (4 ms at Debian's HZ of 250), at most
+# log2(60 s / 4 ms) + 1 = 15 registrations per family.
+load_module
+echo 4 >$linger
+r=$(($(ep_counter ipv4_hook_registered) + $(ep_counter ipv6_hook_registered)))
+/tests/bin/runas $NOBODY $NOBODY /tests/bin/stress burst 1000 10 >/dev/null
+n=$(($(ep_counter ipv4_hook_registered) + $(ep_counter ipv6_hook_registered) - r))
+echo "hook registrations per 1000 socket lifetimes 10 ms apart: $n"
+check hook/churn-bounded [ "$n" -le 30 ]
+unload_module
+
+# A built-in socket opened before insmod keeps its ident, which icmp_ep's
+# allocator cannot see, so one of ours can bind the same ident.  The
+# older socket must still get every reply to its own echoes, as it did
+# before insmod; ours, its own.
+builtin_before_insmod() {
+	local family=$1 dst=127.0.0.1 old
+	[ "$family" = 4 ] || dst=::1
+	unload_module
+	as_nobody /tests/bin/echo "-$family" -b 4242 -c 30 -i 50 $dst \
+		>/tmp/old.out 2>&1 &
+	old=$!
+	wait_listening /tmp/old.out
+	load_module
+	as_nobody /tests/bin/echo "-$family" -b 4242 -c 10 -i 50 $dst \
+		>/tmp/new.out 2>&1
+	wait "$old"
+	cat /tmp/old.out /tmp/new.out
+	check "steal/builtin-v$family-keeps-its-replies" \
+		grep -qx 'sent 30 received 30' /tmp/old.out
+	check "steal/ours-v$family-beside-it-gets-its-own" \
+		grep -qx 'sent 10 received 10' /tmp/new.out
+}
+builtin_before_insmod 4
+builtin_before_insmod 6
+unload_module
+
+# A socket filter, cgroup BPF or an LSM refusing a reply is no full queue.
+load_module
+for family in 4 6; do
+	dst=127.0.0.1
+	[ $family = 4 ] || dst=::1
+	filtered=$(ep_counter "ipv${family}_drop_socket_filter")
+	full=$(ep_counter "ipv${family}_drop_queue_full")
+	as_nobody /tests/bin/echo "-$family" -d -c 3 -i 10 $dst
+	moved "ipv${family}_drop_socket_filter" 3 "$filtered"
+	moved "ipv${family}_drop_queue_full" 0 "$full"
+done
+unload_module

@@ -158,6 +158,10 @@ run_case() {
 	fi
 	# shellcheck disable=SC2086 # the command is a command line
 	client_as_nobody $4 2>&1 | normalise | sort_errors >>"$dir/$1"
+	# The namespace is new, so these are the case's own: a refusal counts
+	# once, where icmp_rcv() or icmpv6_rcv() count it.
+	in_client awk '$2 != 0 { print "xfrm_stat", $1, $2 }' \
+		/proc/net/xfrm_stat >>"$dir/$1"
 	if [ -n "$5" ]; then
 		in_client $IP route get "$5" | grep -o 'mtu [0-9]*' \
 			>>"$dir/$1" || echo "no learnt mtu" >>"$dir/$1"
