@@ -2793,7 +2793,9 @@ static bool icmp_ep_rx_hook_is_last(const struct icmp_ep_table *t,
  * raw6_local_deliver() would clone it for (checked at packet time: a raw
  * socket sees every reply that comes after it is hashed), and no built-in
  * ping socket, which ping_rcv() would give it to, should the two share
- * the ident.
+ * the ident.  A reply that came through an SA may have passed the policy
+ * only in reverse, a forward refusal that icmp_rcv() would count: it goes
+ * on for it to count.
  */
 static bool icmp_ep_rx_may_steal(const struct icmp_ep_table *t,
 				 const struct icmp_ep_af *af,
@@ -2803,7 +2805,8 @@ static bool icmp_ep_rx_may_steal(const struct icmp_ep_table *t,
 
 	if (af->rx_may_steal && !af->rx_may_steal(skb))
 		return false;
-	return hlist_empty(&af->raw_hashinfo->ht[bucket]) &&
+	return !secpath_exists(skb) &&
+	       hlist_empty(&af->raw_hashinfo->ht[bucket]) &&
 	       icmp_ep_rx_hook_is_last(t, af) &&
 	       !sock_prot_inuse_get(t->net, af->builtin_prot);
 }
@@ -3011,26 +3014,27 @@ static void icmp_ep_xfrm_mib_restore(struct net *net,
 
 /*
  * Whether the inbound IPsec policy lets the packet in, asked without
- * counting the answer: a refused packet goes on, and icmp_rcv() or
- * icmpv6_rcv() count it in the XfrmIn* counters where the kernel always
- * does.  __xfrm_policy_check() counts refusals on this CPU, with bottom
- * halves off, so that nothing else moves this CPU's counters meanwhile.
- * Without a policy or a security path it is never called.
+ * counting the answer: the packet goes on (but a reply without a security
+ * path, see icmp_ep_rx_may_steal()), and icmp_rcv() or icmpv6_rcv() ask
+ * again and count in the XfrmIn* counters, where the kernel always does.
+ * __xfrm_policy_check() counts on this CPU, here with bottom halves off,
+ * so that nothing else moves this CPU's counters meanwhile.  Without a
+ * policy or a security path it is never called.
  */
 static bool icmp_ep_rx_policy_ok(const struct icmp_ep_af *af,
 				 struct net *net, struct sk_buff *skb,
 				 const struct icmp_ep_rx *rx)
 {
 	struct icmp_ep_xfrm_mib saved;
+	bool ok;
 
 	lockdep_assert_in_softirq();
 	if (__xfrm_check_nopolicy(net, skb, XFRM_POLICY_IN))
 		return true;
 	icmp_ep_xfrm_mib_save(net, &saved);
-	if (icmp_ep_rx_policy_check(af, skb, rx))
-		return true;
+	ok = icmp_ep_rx_policy_check(af, skb, rx);
 	icmp_ep_xfrm_mib_restore(net, &saved);
-	return false;
+	return ok;
 }
 
 /*
