@@ -634,7 +634,8 @@ static int icmp_ep_hook_register(struct icmp_ep_table *t)
 	if (err)
 		return err;
 	t->hooked = true;
-	if (t->unhooked_at &&
+	/* A linger of 0, the administrator's "at once", keeps no history. */
+	if (READ_ONCE(hook_linger_ms) && t->unhooked_at &&
 	    time_before(jiffies, t->unhooked_at + ICMP_EP_LINGER_MAX))
 		shift = min(t->linger_shift + 1, ICMP_EP_LINGER_SHIFT_MAX);
 	/* Read by icmp_ep_hook_idle() under the table lock alone. */
