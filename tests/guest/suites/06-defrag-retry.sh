@@ -5,7 +5,8 @@
 # datagram), never vanish, and the kernel's own reassembly must go on as
 # with the built-in; modprobe must not run again at every socket(), but
 # must run again later (icmp_ep retries no sooner than 10 s after a
-# failure), and then the replies reach the socket.  Runs right after
+# failure), and then the replies reach the socket.  Last, modprobe icmp_ep
+# must load nf_defrag_ipv6 first, its soft dependency.  Runs right after
 # 05-fresh-insmod, whose nf_defrag_ipv6 nothing else holds yet.
 . /tests/guest/lib.sh
 
@@ -80,3 +81,19 @@ judge defrag-retry/delivered-after-retry "replies $N other 0" \
 
 echo "$old_modprobe" >/proc/sys/kernel/modprobe
 unload_module
+
+# modprobe icmp_ep, as an installed system loads it, brings nf_defrag_ipv6
+# along first (its soft dependency), before any socket asks for it.
+# kmod's tools by path: busybox sh runs its own applets of those names,
+# whose depmod writes no modules.softdep.
+rmmod nf_defrag_ipv6
+moddir=/lib/modules/$(uname -r)
+mkdir -p "$moddir/extra"
+cp "$KO_DIR/icmp_ep.ko" "$moddir/extra/"
+/sbin/depmod
+check defrag-retry/softdep-modprobe /sbin/modprobe icmp_ep
+check defrag-retry/softdep-loads-nf-defrag-ipv6 \
+	grep -q "^nf_defrag_ipv6 " /proc/modules
+unload_module
+rm -r "$moddir/extra"
+/sbin/depmod
