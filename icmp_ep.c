@@ -837,9 +837,11 @@ static int icmp_ep_check_group(struct net *net)
  * As symbol_request(), but by module name, which modules.dep knows, and
  * retried no sooner than ICMP_EP_FRAG6_RETRY after a failure (see there).
  * Waits killably, for the mutex and for modprobe, whose wait
- * request_module() makes killable (UMH_KILLABLE).  Return: 0, whether or
- * not nf_defrag_ipv6 could be had, or -EINTR when a fatal signal came
- * first: socket() then fails, for a task that never sees it.
+ * request_module() makes killable (UMH_KILLABLE; on 6.12, only its wait
+ * for a free slot among 50 modprobes is not, and lasts 5 s at most).
+ * Return: 0, whether or not nf_defrag_ipv6 could be had, or -EINTR when a
+ * fatal signal came first: socket() then fails, for a task that never
+ * sees it.
  */
 static int icmp_ep_frag6_load(void)
 {
