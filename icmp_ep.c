@@ -118,18 +118,39 @@ MODULE_PARM_DESC(hook_linger_ms,
 #define ICMP_EP_LINGER_SHIFT_MAX	16
 
 /*
- * IPv6 reassembles after LOCAL_IN, so the receive hook gathers ICMPv6
- * fragments itself, with nf_defrag_ipv6's nf_ct_frag6_gather().  That is a
- * module of its own on distribution kernels: linking against it would fail
- * every insmod until someone loaded it by hand.  It is loaded, and its
- * function looked up, when the first IPv6 socket is created, in process
- * context; the reference is dropped at module exit.  Set once, read by the
- * hook without a lock.
+ * IPv6 reassembles only after LOCAL_IN, so the receive hook reassembles
+ * clones of the fragments it may need, with nf_defrag_ipv6's
+ * nf_ct_frag6_gather(), in queues of its own; the fragments themselves go
+ * on to the kernel's reassembly.  nf_defrag_ipv6 is a module of its own on
+ * distribution kernels, and linking against it would fail every insmod
+ * until someone loaded it by hand: modprobe loads it first (the soft
+ * dependency at the end), and after a plain insmod the first IPv6 socket
+ * loads it, in process context.  Once had, the function is kept until
+ * module exit, read by the hook without a lock.
+ *
+ * A load that failed is retried by a later socket, but not before
+ * ICMP_EP_FRAG6_RETRY has passed: a kernel that cannot load it (no such
+ * module, modules_disabled, usermode helpers off) would otherwise run
+ * modprobe, and make the caller wait for it, at every socket(), which ping
+ * in a loop creates once a second and a monitoring daemon far more often.
+ * Ten seconds bound that to one modprobe run per ten seconds, and still
+ * pick up soon enough a module installed, or helpers enabled again, later;
+ * one loaded by other means (by hand, with conntrack) is picked up by the
+ * next socket, as looking the symbol up costs no modprobe.
  */
+#define ICMP_EP_FRAG6_RETRY	(10 * HZ)
 static DEFINE_MUTEX(icmp_ep_frag6_mutex);
-static bool icmp_ep_frag6_tried;
+static bool icmp_ep_frag6_failed;		/* under icmp_ep_frag6_mutex */
+static unsigned long icmp_ep_frag6_retry_at;	/* under icmp_ep_frag6_mutex */
 static int (*icmp_ep_frag6_gather)(struct net *net, struct sk_buff *skb,
 				   u32 user);
+
+/*
+ * nf_defrag_ipv6's queues are keyed by user too, and the kernel's own
+ * reassembly, whose user this is, keeps its queues elsewhere: none of
+ * nf_ct_frag6_gather()'s callers passes it, so these queues are icmp_ep's.
+ */
+#define ICMP_EP_FRAG6_USER	IP6_DEFRAG_LOCAL_DELIVER
 
 /*
  * One send in progress: the validated echo header, the destination the user
@@ -228,12 +249,15 @@ struct icmp_ep_tx {
  *	error handlers would, and fill @rx for a match.  Reads @skb through
  *	skb_header_pointer() only, and the netns sysctls; no socket.
  *	Return: the verdict; %ICMP_EP_RX_FRAGMENT only from IPv6.
- * int (*rx_gather)(struct net *net, struct sk_buff *skb);
- *	Optional, IPv6 only: reassemble a fragment that ->rx_parse() found.
- *	May take @skb into a reassembly queue, or turn it into the whole
- *	packet.
- *	Return: 0 when @skb is whole or left alone, -EINPROGRESS when it was
- *	taken, another negative errno when refused.
+ * struct sk_buff *(*rx_gather)(struct net *net, struct sk_buff *skb,
+ *			       const struct icmp_ep_rx *rx);
+ *	Optional, IPv6 only: reassemble a clone of @skb, a fragment that
+ *	->rx_parse() found, in queues of icmp_ep's own, leaving @skb as it
+ *	was, for the kernel's reassembly.  Counts, in @net's table, a clone
+ *	refused and, when there is nothing to reassemble with, a reply or
+ *	error lost.
+ *	Return: the whole packet, once a clone completed it: icmp_ep's own,
+ *	no fragment, for the caller to deliver and free; NULL otherwise.
  * int (*rx_policy_check)(struct sk_buff *skb, const struct icmp_ep_rx *rx,
  *			  bool reverse);
  *	Run the inbound IPsec policy check on @skb, or with @reverse the
@@ -322,7 +346,8 @@ struct icmp_ep_af {
 	int (*peer_name)(struct sock *sk, struct sockaddr *uaddr);
 	enum icmp_ep_rx_verdict (*rx_parse)(const struct sk_buff *skb,
 					    struct icmp_ep_rx *rx);
-	int (*rx_gather)(struct net *net, struct sk_buff *skb);
+	struct sk_buff *(*rx_gather)(struct net *net, struct sk_buff *skb,
+				     const struct icmp_ep_rx *rx);
 	int (*rx_policy_check)(struct sk_buff *skb,
 			       const struct icmp_ep_rx *rx, bool reverse);
 	void (*rx_fill_cb)(struct sk_buff *clone, const struct icmp_ep_rx *rx);
@@ -849,30 +874,47 @@ static int icmp_ep_check_group(struct net *net)
 }
 
 /*
- * As symbol_request(), but by module name: modules.dep knows it as such.
- * Tried once: a kernel without the module would otherwise run modprobe at
- * every socket().
+ * As symbol_request(), but by module name, which modules.dep knows, and
+ * retried no sooner than ICMP_EP_FRAG6_RETRY after a failure (see there).
+ * Waits killably, for the mutex and for modprobe, whose wait
+ * request_module() makes killable (UMH_KILLABLE; on 6.12, only its wait
+ * for a free slot among 50 modprobes is not, and lasts 5 s at most).
+ * Return: 0, whether or not nf_defrag_ipv6 could be had, or -EINTR when a
+ * fatal signal came first: socket() then fails, for a task that never
+ * sees it.
  */
-static void icmp_ep_frag6_load(void)
+static int icmp_ep_frag6_load(void)
 {
 	int (*gather)(struct net *net, struct sk_buff *skb, u32 user);
+	int err = 0;
 
-	if (READ_ONCE(icmp_ep_frag6_tried))
-		return;
-	mutex_lock(&icmp_ep_frag6_mutex);
-	if (!icmp_ep_frag6_tried) {
-		gather = symbol_get(nf_ct_frag6_gather);
-		if (!gather) {
-			request_module("nf_defrag_ipv6");
-			gather = symbol_get(nf_ct_frag6_gather);
+	if (READ_ONCE(icmp_ep_frag6_gather))
+		return 0;
+	if (mutex_lock_killable(&icmp_ep_frag6_mutex))
+		return -EINTR;
+	if (icmp_ep_frag6_gather)
+		goto unlock;
+	gather = symbol_get(nf_ct_frag6_gather);
+	if (!gather && (!icmp_ep_frag6_failed ||
+			time_after_eq(jiffies, icmp_ep_frag6_retry_at))) {
+		request_module("nf_defrag_ipv6");
+		/* Killed in the wait: no failure of modprobe's to remember. */
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			goto unlock;
 		}
-		if (!gather)
-			pr_warn("icmp_ep: cannot load nf_defrag_ipv6: fragmented ICMPv6 is not delivered\n");
-		/* Pairs with the acquire in icmp_ep_v6_gather(). */
-		smp_store_release(&icmp_ep_frag6_gather, gather);
-		WRITE_ONCE(icmp_ep_frag6_tried, true);
+		gather = symbol_get(nf_ct_frag6_gather);
+		if (!gather && !icmp_ep_frag6_failed)
+			pr_warn("icmp_ep: cannot load nf_defrag_ipv6: fragmented ICMPv6 is not delivered (see drop_no_reassembly); retrying every %u s\n",
+				ICMP_EP_FRAG6_RETRY / HZ);
+		icmp_ep_frag6_failed = !gather;
+		icmp_ep_frag6_retry_at = jiffies + ICMP_EP_FRAG6_RETRY;
 	}
+	if (gather) /* Pairs with the acquire in icmp_ep_v6_gather(). */
+		smp_store_release(&icmp_ep_frag6_gather, gather);
+unlock:
 	mutex_unlock(&icmp_ep_frag6_mutex);
+	return err;
 }
 
 static void icmp_ep_frag6_put(void)
@@ -891,7 +933,9 @@ static int icmp_ep_init_sock(struct sock *sk)
 
 	if (sk->sk_family == AF_INET6) {
 		sk->sk_ipv6only = 1;
-		icmp_ep_frag6_load();
+		err = icmp_ep_frag6_load();
+		if (err)
+			return err;
 	}
 	icmp_ep_sk(sk)->state = ICMP_EP_INITIAL;
 	icmp_ep_sk(sk)->peer_only = false;
@@ -2316,7 +2360,7 @@ static bool icmp_ep_v6_rthdr_ok(const struct sk_buff *skb,
  * fragmentable part starts with ICMPv6 or with destination options, which
  * ip6_fragment() puts there, after the fragment header: only the first
  * fragment could tell what follows them, and every fragment must go to the
- * same queue.
+ * same queue.  &icmp_ep_rx.offset is then the fragment header's.
  */
 static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
 					       struct icmp_ep_rx *rx)
@@ -2350,6 +2394,7 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
 		len = ipv6_optlen((const struct ipv6_opt_hdr *)h);
 		if (nexthdr == NEXTHDR_FRAGMENT) {
 			len = sizeof(struct frag_hdr);
+			rx->offset = off;
 			if (get_unaligned((const __be16 *)(h + 2)) &
 			    htons(IP6_OFFSET | IP6_MF))
 				return off == start &&
@@ -2376,6 +2421,17 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
 	}
 	rx->offset = off;
 	return ICMP_EP_RX_MATCH;
+}
+
+/*
+ * Whether icmpv6_rcv() takes ICMPv6 @type to a ping socket: an echo reply,
+ * or an error, including those of the types it does not know (0, 5-127),
+ * which it passes to icmpv6_notify().
+ */
+static bool icmp_ep_v6_type_heard(u8 type)
+{
+	return type == ICMPV6_ECHO_REPLY || type == ICMPV6_EXT_ECHO_REPLY ||
+	       !(type & ICMPV6_INFOMSG_MASK);
 }
 
 static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
@@ -2408,11 +2464,7 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 		rx->ident = ntohs(h->icmp6_identifier);
 		return ICMP_EP_RX_MATCH;
 	default:
-		/*
-		 * icmpv6_rcv() passes the four errors it knows, and any
-		 * error type it does not (0, 5-127), to icmpv6_notify().
-		 */
-		if (h->icmp6_type & ICMPV6_INFOMSG_MASK)
+		if (!icmp_ep_v6_type_heard(h->icmp6_type))
 			return ICMP_EP_RX_IGNORE;
 		break;
 	}
@@ -2490,18 +2542,77 @@ static bool icmp_ep_v6_recverr(const struct sock *sk)
 }
 
 /*
- * Reassemble in the queues of nf_defrag_ipv6, under a user of our own that
- * none of its callers use there (the kernel's own reassembly, whose user it
- * is, has queues of its own).  Return: 0 once reassembled into @skb or left
- * alone, -EINPROGRESS when queued, and another error when refused.
+ * Whether the fragment whose header is at @off is the first of a reply or
+ * an error a socket could hear: RFC 8200 puts every header up to the upper
+ * layer's in the first fragment, and only destination options may come
+ * between (see icmp_ep_v6_walk()).  So that a datagram that cannot be
+ * reassembled is counted once, as a whole one is.
  */
-static int icmp_ep_v6_gather(struct net *net, struct sk_buff *skb)
+static bool icmp_ep_v6_frag_heard(const struct sk_buff *skb, unsigned int off)
+{
+	int nh = skb_network_offset(skb);
+	const struct frag_hdr *fh;
+	struct frag_hdr fbuf;
+	u8 buf[2], nexthdr;
+	const u8 *h;
+
+	fh = skb_header_pointer(skb, nh + off, sizeof(fbuf), &fbuf);
+	if (!fh || fh->frag_off & htons(IP6_OFFSET))
+		return false;
+	nexthdr = fh->nexthdr;
+	off += sizeof(*fh);
+	if (nexthdr == NEXTHDR_DEST) {
+		h = skb_header_pointer(skb, nh + off, sizeof(buf), buf);
+		if (!h)
+			return false;
+		nexthdr = h[0];
+		off += ipv6_optlen((const struct ipv6_opt_hdr *)h);
+	}
+	h = skb_header_pointer(skb, nh + off, 1, buf);
+	return nexthdr == IPPROTO_ICMPV6 && h && icmp_ep_v6_type_heard(*h);
+}
+
+/*
+ * ->rx_gather(): in nf_defrag_ipv6's queues, under icmp_ep's user.  The
+ * clone goes in without its device, so that its queue knows no interface:
+ * when it expires, ip6frag_expire_frag_queue() then counts nothing in
+ * Ip6ReasmFails or Ip6ReasmTimeout and sends no Time Exceeded, which the
+ * kernel's own queue for the fragments does.  A refused clone may have
+ * lost its route; it is freed.
+ */
+static struct sk_buff *icmp_ep_v6_gather(struct net *net, struct sk_buff *skb,
+					 const struct icmp_ep_rx *rx)
 {
 	int (*gather)(struct net *net, struct sk_buff *skb, u32 user);
+	struct icmp_ep_table *t = icmp_ep_table(net, ICMP_EP_AF_INET6);
+	struct icmp_ep_rx whole;
+	struct sk_buff *clone;
+	int err;
 
 	/* Pairs with the release in icmp_ep_frag6_load(). */
 	gather = smp_load_acquire(&icmp_ep_frag6_gather);
-	return gather ? gather(net, skb, IP6_DEFRAG_LOCAL_DELIVER) : 0;
+	if (!gather) {
+		if (icmp_ep_v6_frag_heard(skb, rx->offset))
+			icmp_ep_count(t, ICMP_EP_STAT_DROP_NO_REASSEMBLY);
+		return NULL;
+	}
+	clone = skb_clone(skb, GFP_ATOMIC);
+	if (!clone) {
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_REASSEMBLY);
+		return NULL;
+	}
+	clone->dev = NULL;
+	err = gather(net, clone, ICMP_EP_FRAG6_USER);
+	if (err == -EINPROGRESS)
+		return NULL;
+	clone->dev = skb->dev;
+	/* Left alone, still a fragment: one the kernel refuses too. */
+	if (err || icmp_ep_v6_walk(clone, &whole) == ICMP_EP_RX_FRAGMENT) {
+		kfree_skb(clone);
+		icmp_ep_count(t, ICMP_EP_STAT_DROP_REASSEMBLY);
+		return NULL;
+	}
+	return clone;
 }
 
 /*
@@ -2658,6 +2769,19 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 /* Receive hook: socket lookup, delivery of replies and errors */
 
 /*
+ * Whose packet the hook holds, and so what a socket may get: netfilter's,
+ * which goes on to the kernel, and of which a socket gets a clone, unless
+ * (ICMP_EP_RX_MAY_STEAL) it is a reply nothing else would see; or
+ * (ICMP_EP_RX_OWN) a datagram icmp_ep reassembled from clones of the
+ * kernel's fragments, which a socket gets itself.
+ */
+enum icmp_ep_rx_mode {
+	ICMP_EP_RX_CLONE,
+	ICMP_EP_RX_MAY_STEAL,
+	ICMP_EP_RX_OWN,
+};
+
+/*
  * Whether @sk is the socket for the packet.  A connected socket hears only
  * its peer, as gVisor's endpoint registered under its full ID and as a
  * connected UDP socket does: *@not_peer says that was all that failed.
@@ -2736,15 +2860,27 @@ static void icmp_ep_rx_prepare(const struct icmp_ep_af *af,
 		af->rx_fill_cb(skb, rx);
 }
 
+/*
+ * The copy of @skb a socket gets: a clone, or in ICMP_EP_RX_OWN mode @skb
+ * itself, which is a copy already.
+ */
 static struct sk_buff *icmp_ep_rx_clone(const struct icmp_ep_af *af,
 					struct sk_buff *skb,
-					const struct icmp_ep_rx *rx)
+					const struct icmp_ep_rx *rx,
+					enum icmp_ep_rx_mode mode)
 {
-	struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
+	struct sk_buff *clone;
 
+	clone = mode == ICMP_EP_RX_OWN ? skb : skb_clone(skb, GFP_ATOMIC);
 	if (clone)
 		icmp_ep_rx_prepare(af, clone, rx);
 	return clone;
+}
+
+/* The verdict once icmp_ep_rx_clone()'s copy went to a socket. */
+static unsigned int icmp_ep_rx_given(enum icmp_ep_rx_mode mode)
+{
+	return mode == ICMP_EP_RX_OWN ? NF_STOLEN : NF_ACCEPT;
 }
 
 /* Queue @skb, a reply whose data is its IP header, on @sk; consumes it. */
@@ -2814,19 +2950,21 @@ static bool icmp_ep_rx_may_steal(const struct icmp_ep_table *t,
 
 /*
  * Give @sk the reply: the original, counted as the kernel would have
- * counted it, when nothing else would see it; otherwise a clone, and the
- * original goes on to icmp_rcv() or icmpv6_rcv().  Return: the verdict.
+ * counted it, when nothing else would see it; otherwise a copy (see
+ * icmp_ep_rx_clone()), and the original goes on to icmp_rcv() or
+ * icmpv6_rcv().  Return: the verdict.
  */
 static unsigned int icmp_ep_rcv_reply(struct icmp_ep_table *t, struct sock *sk,
 				      const struct icmp_ep_af *af,
 				      struct sk_buff *skb,
 				      const struct icmp_ep_rx *rx,
-				      bool may_steal)
+				      enum icmp_ep_rx_mode mode)
 {
 	enum icmp_ep_stat stat = ICMP_EP_STAT_DROP_QUEUE_FULL;
 	struct sk_buff *clone;
 
-	if (may_steal && icmp_ep_rx_may_steal(t, af, skb)) {
+	if (mode == ICMP_EP_RX_MAY_STEAL &&
+	    icmp_ep_rx_may_steal(t, af, skb)) {
 		af->rx_count_reply(t->net, skb, rx);
 		icmp_ep_rx_prepare(af, skb, rx);
 		stat = icmp_ep_queue_reply(sk, skb, rx);
@@ -2835,13 +2973,13 @@ static unsigned int icmp_ep_rcv_reply(struct icmp_ep_table *t, struct sock *sk,
 		return NF_STOLEN;
 	}
 
-	clone = icmp_ep_rx_clone(af, skb, rx);
+	clone = icmp_ep_rx_clone(af, skb, rx, mode);
 	if (clone)
 		stat = icmp_ep_queue_reply(sk, clone, rx);
 	else
 		atomic_inc(&sk->sk_drops);
 	icmp_ep_count(t, stat);
-	return NF_ACCEPT;
+	return icmp_ep_rx_given(mode);
 }
 
 /* Queue @clone, its data at the quote, as an entry for @err; 0 if queued. */
@@ -2900,17 +3038,18 @@ static enum icmp_ep_stat icmp_ep_report_error(struct sock *sk,
 
 /*
  * An ICMP error for @sk: the route changes it makes, then, unless the
- * socket ignores it, its report.
+ * socket ignores it, its report, on a copy (see icmp_ep_rx_clone()).
  */
 static enum icmp_ep_stat icmp_ep_rcv_error(struct sock *sk,
 					   const struct icmp_ep_af *af,
 					   struct sk_buff *skb,
-					   const struct icmp_ep_rx *rx)
+					   const struct icmp_ep_rx *rx,
+					   enum icmp_ep_rx_mode mode)
 {
 	struct sk_buff *clone;
 	int err, harderr;
 
-	clone = icmp_ep_rx_clone(af, skb, rx);
+	clone = icmp_ep_rx_clone(af, skb, rx, mode);
 	if (!clone)
 		return ICMP_EP_STAT_DROP_QUEUE_FULL;
 	skb_set_transport_header(clone, skb_network_offset(clone) + rx->offset);
@@ -3038,37 +3177,28 @@ static bool icmp_ep_rx_policy_ok(const struct icmp_ep_af *af,
 	return ok;
 }
 
-/*
- * Parse @skb, after reassembling it if it is a fragment of ICMPv6, which
- * IPv6 would only reassemble after LOCAL_IN.  A fragment the reassembly
- * queued is stolen; one it refused, and may have taken the route of, is
- * dropped, as nf_defrag_ipv6's hook drops it.  Return: NF_ACCEPT when @rx
- * holds the verdict on the (whole) packet.
- */
-static unsigned int icmp_ep_rx_classify(const struct icmp_ep_af *af,
-					struct sk_buff *skb,
-					const struct nf_hook_state *state,
-					struct icmp_ep_rx *rx,
-					enum icmp_ep_rx_verdict *verdict)
-{
-	int err;
+static void icmp_ep_rx_own(const struct icmp_ep_af *af, struct sk_buff *whole,
+			   const struct nf_hook_state *state);
 
-	*verdict = af->rx_parse(skb, rx);
-	if (*verdict != ICMP_EP_RX_FRAGMENT)
-		return NF_ACCEPT;
-	err = af->rx_gather(state->net, skb);
-	if (err == -EINPROGRESS)
-		return NF_STOLEN;
-	if (err) {
-		icmp_ep_count(icmp_ep_table(state->net, af->index),
-			      ICMP_EP_STAT_DROP_REASSEMBLY);
-		return NF_DROP;
-	}
-	/* Left alone (no nf_defrag_ipv6, or an odd fragment): the kernel's. */
-	*verdict = af->rx_parse(skb, rx);
-	if (*verdict == ICMP_EP_RX_FRAGMENT)
-		*verdict = ICMP_EP_RX_IGNORE;
-	return NF_ACCEPT;
+/*
+ * Parse @skb.  A fragment, which IPv6 reassembles only after LOCAL_IN, is
+ * the kernel's to reassemble, count and answer: it goes on untouched, and
+ * the family reassembles a clone, whose whole datagram is then delivered
+ * as a packet of icmp_ep's own.  Return: the verdict on @skb, filling @rx.
+ */
+static enum icmp_ep_rx_verdict
+icmp_ep_rx_classify(const struct icmp_ep_af *af, struct sk_buff *skb,
+		    const struct nf_hook_state *state, struct icmp_ep_rx *rx)
+{
+	enum icmp_ep_rx_verdict verdict = af->rx_parse(skb, rx);
+	struct sk_buff *whole;
+
+	if (verdict != ICMP_EP_RX_FRAGMENT)
+		return verdict;
+	whole = af->rx_gather(state->net, skb, rx);
+	if (whole)
+		icmp_ep_rx_own(af, whole, state);
+	return ICMP_EP_RX_IGNORE;
 }
 
 /*
@@ -3101,7 +3231,7 @@ static unsigned int icmp_ep_rx_matched(struct icmp_ep_table *t,
 				       struct sk_buff *skb,
 				       const struct nf_hook_state *state,
 				       const struct icmp_ep_rx *rx,
-				       bool may_steal)
+				       enum icmp_ep_rx_mode mode)
 {
 	unsigned int nf = NF_ACCEPT;
 	bool not_peer = false;
@@ -3119,34 +3249,37 @@ static unsigned int icmp_ep_rx_matched(struct icmp_ep_table *t,
 		return NF_ACCEPT;
 	}
 
-	if (icmp_ep_checksum_bad(skb, state, rx->offset, af->protocol))
+	if (icmp_ep_checksum_bad(skb, state, rx->offset, af->protocol)) {
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
-	else if (rx->error)
-		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, rx));
-	else
-		nf = icmp_ep_rcv_reply(t, sk, af, skb, rx, may_steal);
+	} else if (rx->error) {
+		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, rx, mode));
+		nf = icmp_ep_rx_given(mode);
+	} else {
+		nf = icmp_ep_rcv_reply(t, sk, af, skb, rx, mode);
+	}
 	sock_put(sk);
 	return nf;
 }
 
 /*
- * Every whole packet is accepted, but a reply that @may_steal lets the
+ * Every packet is accepted, but a reply that ICMP_EP_RX_MAY_STEAL lets the
  * socket take: the original goes on to icmp_rcv() or icmpv6_rcv(), which
  * count it and hand it to the built-in ping table, where it finds no socket
- * of ours.  Our socket gets a clone.
+ * of ours.  Our socket gets a clone.  In ICMP_EP_RX_OWN mode, NF_STOLEN
+ * says a socket took @skb.
  */
 static __always_inline unsigned int
 icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
-		const struct nf_hook_state *state, bool may_steal)
+		const struct nf_hook_state *state, enum icmp_ep_rx_mode mode)
 {
 	enum icmp_ep_rx_verdict verdict;
 	struct icmp_ep_table *t;
 	struct icmp_ep_rx rx;
 	unsigned int nf;
 
-	nf = icmp_ep_rx_classify(af, skb, state, &rx, &verdict);
-	if (nf != NF_ACCEPT || verdict == ICMP_EP_RX_IGNORE)
-		return nf;
+	verdict = icmp_ep_rx_classify(af, skb, state, &rx);
+	if (verdict == ICMP_EP_RX_IGNORE)
+		return NF_ACCEPT;
 	if (verdict == ICMP_EP_RX_MATCH)
 		verdict = icmp_ep_rx_peer(af, skb, &rx);
 
@@ -3167,9 +3300,25 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	 * icmp_rcv() does from softirq.
 	 */
 	local_bh_disable();
-	nf = icmp_ep_rx_matched(t, af, skb, state, &rx, may_steal);
+	nf = icmp_ep_rx_matched(t, af, skb, state, &rx, mode);
 	local_bh_enable();
 	return nf;
+}
+
+/*
+ * Deliver @whole, a datagram icmp_ep reassembled from clones, as the hook
+ * delivers any packet, but as a copy of icmp_ep's own: a socket gets it
+ * itself, the kernel's MIBs do not count it (the kernel counts the datagram
+ * it reassembles from the originals), and it is freed if no socket took
+ * it.  Not inlined: the hook inlined here calls icmp_ep_rx_classify(),
+ * which calls this function for a fragment only, and @whole is none.
+ */
+static noinline void icmp_ep_rx_own(const struct icmp_ep_af *af,
+				    struct sk_buff *whole,
+				    const struct nf_hook_state *state)
+{
+	if (icmp_ep_nf_hook(af, whole, state, ICMP_EP_RX_OWN) != NF_STOLEN)
+		consume_skb(whole);
 }
 
 /*
@@ -3179,13 +3328,14 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 static unsigned int icmp_ep_nf_hook4(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	return icmp_ep_nf_hook(&icmp_ep_inet, skb, state, true);
+	return icmp_ep_nf_hook(&icmp_ep_inet, skb, state, ICMP_EP_RX_MAY_STEAL);
 }
 
 static unsigned int icmp_ep_nf_hook6(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	return icmp_ep_nf_hook(&icmp_ep_inet6, skb, state, true);
+	return icmp_ep_nf_hook(&icmp_ep_inet6, skb, state,
+			       ICMP_EP_RX_MAY_STEAL);
 }
 
 static const struct nf_hook_ops icmp_ep_nf_ops[ICMP_EP_NR_AF] = {
@@ -3236,9 +3386,9 @@ EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_parse);
  *
  * Context: Process context.  Enters an RCU read-side section with bottom
  * halves off, as netfilter would.
- * Return: the hook's verdict: NF_ACCEPT, but for an IPv6 fragment, which
- * reassembly may take (NF_STOLEN) or refuse (NF_DROP, the caller frees it),
- * and for a reply that @may_steal let the socket take (NF_STOLEN).
+ * Return: the hook's verdict: NF_ACCEPT, but for a reply that @may_steal
+ * let the socket take (NF_STOLEN).  An IPv6 fragment is accepted as it
+ * came: the hook reassembles a clone of it.
  */
 unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 				struct sk_buff *skb, bool may_steal)
@@ -3251,7 +3401,8 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 			   skb->dev, NULL, NULL, net, NULL);
 	local_bh_disable();
 	rcu_read_lock();
-	verdict = icmp_ep_nf_hook(af, skb, &state, may_steal);
+	verdict = icmp_ep_nf_hook(af, skb, &state, may_steal ?
+				  ICMP_EP_RX_MAY_STEAL : ICMP_EP_RX_CLONE);
 	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;
@@ -3371,6 +3522,7 @@ static const char * const icmp_ep_stat_names[ICMP_EP_NR_STATS] = {
 	[ICMP_EP_STAT_DROP_NOT_PEER] = "drop_not_peer",
 	[ICMP_EP_STAT_DROP_POLICY] = "drop_policy",
 	[ICMP_EP_STAT_DROP_REASSEMBLY] = "drop_reassembly",
+	[ICMP_EP_STAT_DROP_NO_REASSEMBLY] = "drop_no_reassembly",
 	[ICMP_EP_STAT_REPLIES_STOLEN] = "replies_stolen",
 	[ICMP_EP_STAT_HOOK_REGISTERED] = "hook_registered",
 	[ICMP_EP_STAT_HOOK_UNREGISTERED] = "hook_unregistered",
@@ -3670,6 +3822,8 @@ module_init(icmp_ep_init);
 module_exit(icmp_ep_exit);
 
 MODULE_LICENSE("GPL");
+/* For the receive hook's reassembly; see icmp_ep_frag6_gather. */
+MODULE_SOFTDEP("pre: nf_defrag_ipv6");
 MODULE_DESCRIPTION("Alternate endpoint for unprivileged ICMP echo sockets");
 MODULE_AUTHOR("The icmp_ep authors");
 MODULE_VERSION(ICMP_EP_VERSION);

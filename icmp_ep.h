@@ -55,7 +55,8 @@ struct icmp_ep_idents {
  * enum icmp_ep_stat - what became of the packets icmp_ep looked at
  * @ICMP_EP_STAT_ECHO_SENT: echo requests sent
  * @ICMP_EP_STAT_REPLIES_DELIVERED: echo replies queued on a socket as a
- *	clone, the packet going on to icmp_rcv() or icmpv6_rcv()
+ *	copy, the packet going on to icmp_rcv() or icmpv6_rcv(): a clone, or
+ *	the datagram icmp_ep reassembled from clones of its fragments
  * @ICMP_EP_STAT_ERRORS_DELIVERED: ICMP errors handed to a socket
  * @ICMP_EP_STAT_DROP_NO_SOCKET: replies and errors for no socket of ours
  * @ICMP_EP_STAT_DROP_BAD_CHECKSUM: replies and errors with a bad checksum
@@ -69,7 +70,10 @@ struct icmp_ep_idents {
  *	host
  * @ICMP_EP_STAT_DROP_POLICY: replies and errors the IPsec inbound policy
  *	refuses, as icmp_rcv() and icmpv6_rcv() refuse them
- * @ICMP_EP_STAT_DROP_REASSEMBLY: ICMPv6 fragments that reassembly refused
+ * @ICMP_EP_STAT_DROP_REASSEMBLY: clones of IPv6 fragments that icmp_ep's
+ *	reassembly refused, or could not make
+ * @ICMP_EP_STAT_DROP_NO_REASSEMBLY: fragmented replies and errors lost
+ *	for want of nf_defrag_ipv6, counted at their first fragment
  * @ICMP_EP_STAT_REPLIES_STOLEN: echo replies queued on a socket themselves,
  *	as no raw socket could see them
  * @ICMP_EP_STAT_HOOK_REGISTERED: times the receive hook was registered,
@@ -91,6 +95,7 @@ enum icmp_ep_stat {
 	ICMP_EP_STAT_DROP_NOT_PEER,
 	ICMP_EP_STAT_DROP_POLICY,
 	ICMP_EP_STAT_DROP_REASSEMBLY,
+	ICMP_EP_STAT_DROP_NO_REASSEMBLY,
 	ICMP_EP_STAT_REPLIES_STOLEN,
 	ICMP_EP_STAT_HOOK_REGISTERED,
 	ICMP_EP_STAT_HOOK_UNREGISTERED,
@@ -147,7 +152,9 @@ struct icmp_ep_table {
  * @ICMP_EP_RX_MATCH: a reply or error for the socket holding &icmp_ep_rx.ident
  * @ICMP_EP_RX_MALFORMED: an ICMP reply or error too short or garbled to use
  * @ICMP_EP_RX_FILTERED: an error the kernel would not report to a socket
- * @ICMP_EP_RX_FRAGMENT: a fragment of an ICMPv6 packet, to reassemble first
+ * @ICMP_EP_RX_FRAGMENT: a fragment of what may be an ICMPv6 packet, of
+ *	which icmp_ep reassembles a clone (&icmp_ep_rx.offset is its fragment
+ *	header's)
  */
 enum icmp_ep_rx_verdict {
 	ICMP_EP_RX_IGNORE,

@@ -17,6 +17,7 @@
 #include <linux/net.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/ip.h>
@@ -1670,6 +1671,75 @@ static void deliver_v6_too_big_updates_pmtu_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_mtu_at_wake, IPV6_MIN_MTU);
 }
 
+/*
+ * Fragment @len bytes of the ICMPv6 message @msg, from @offset, with the
+ * fragment header @id and "more fragments" if @more.  The fragment header
+ * and its data go in as extension headers, so no checksum is written.
+ */
+static struct sk_buff *test_v6_fragment(struct kunit *test, const u8 *msg,
+					unsigned int offset, unsigned int len,
+					bool more, __be32 id)
+{
+	u8 buf[sizeof(struct frag_hdr) + 64];
+	struct frag_hdr *fh = (struct frag_hdr *)buf;
+
+	KUNIT_ASSERT_LE(test, len, sizeof(buf) - sizeof(*fh));
+	memset(fh, 0, sizeof(*fh));
+	fh->nexthdr = IPPROTO_ICMPV6;
+	fh->frag_off = htons(offset | (more ? IP6_MF : 0));
+	fh->identification = id;
+	memcpy(fh + 1, msg + offset, len);
+	return test_v6_packet(test, NEXTHDR_FRAGMENT, buf, sizeof(*fh) + len,
+			      NULL, 0);
+}
+
+/*
+ * A fragmented reply: both fragments are accepted as they came, for the
+ * kernel's own reassembly, and the socket gets the datagram icmp_ep
+ * reassembled from clones of them, a copy of its own that is neither.
+ * Needs nf_defrag_ipv6, which the debug kernel has built in.
+ */
+static void deliver_v6_fragments_as_own_copy(struct kunit *test)
+{
+	struct socket *sock = test_recverr_socket(test, AF_INET6, false);
+	struct sk_buff *first, *last, *queued;
+	const struct in6_addr *saddr;
+	u8 msg[sizeof(struct icmp6hdr) + 56];
+	struct icmp6hdr *h = (struct icmp6hdr *)msg;
+	__be32 id = (__force __be32)get_random_u32();
+
+	memset(msg, 0x5a, sizeof(msg));
+	memset(h, 0, sizeof(*h));
+	h->icmp6_type = ICMPV6_ECHO_REPLY;
+	h->icmp6_identifier = htons(TEST_IDENT);
+	first = test_v6_fragment(test, msg, 0, 16, true, id);
+	last = test_v6_fragment(test, msg, 16, sizeof(msg) - 16, false, id);
+	saddr = &ipv6_hdr(first)->saddr;
+	h->icmp6_cksum = csum_ipv6_magic(saddr, &in6addr_loopback, sizeof(msg),
+					 IPPROTO_ICMPV6,
+					 csum_partial(msg, sizeof(msg), 0));
+	/* The checksum sits in the first fragment's data. */
+	memcpy(skb_transport_header(first) + sizeof(struct frag_hdr), msg, 16);
+
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_deliver(&init_net, AF_INET6, first,
+						 true), NF_ACCEPT);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_receive_queue));
+	KUNIT_EXPECT_EQ(test, icmp_ep_rx_deliver(&init_net, AF_INET6, last,
+						 true), NF_ACCEPT);
+
+	/* The originals, untouched, still fragments. */
+	KUNIT_EXPECT_EQ(test, first->len, sizeof(struct ipv6hdr) +
+			sizeof(struct frag_hdr) + 16);
+	KUNIT_EXPECT_EQ(test, ipv6_hdr(last)->nexthdr, NEXTHDR_FRAGMENT);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_TRUE(test, queued != first && queued != last);
+	KUNIT_ASSERT_EQ(test, queued->len, sizeof(msg));
+	KUNIT_ASSERT_EQ(test, skb_linearize(queued), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(queued->data, msg, sizeof(msg)), 0);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&sock->sk->sk_receive_queue), 1);
+}
+
 static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE_PARAM(parse_echo_reply, test_family_gen_params),
 	KUNIT_CASE(parse_v4_ignores_requests_and_udp),
@@ -1691,6 +1761,7 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_connected_hears_only_peer),
 	KUNIT_CASE(deliver_v4_paged_frag_needed),
+	KUNIT_CASE(deliver_v6_fragments_as_own_copy),
 	KUNIT_CASE(deliver_v6_too_big_updates_pmtu_first),
 	{}
 };

@@ -21,6 +21,13 @@
  * default), paged (the ICMP header and all after it in page frags), or
  * frags (two IPv4 or IPv6 fragments, the first paged, so that after
  * reassembly the payload or quote sits on the frag_list).
+ *
+ * Most kinds are ICMP or ICMPv6; v6-udp-dstopts is a UDP datagram to the
+ * discard port behind destination options, which the frags layout puts
+ * after the fragment header, as ip6_fragment() does.  The kinds sent as two
+ * fragments of their own take an identification that no other run of
+ * inject shares, so that a datagram left unfinished in a reassembly queue
+ * never meets the fragments of the next run.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -118,7 +125,8 @@ static size_t icmp(unsigned char *p, unsigned char type, unsigned char code,
 	return icmp_sum(p, type, code, id, body, len, bad, 0);
 }
 
-static unsigned int pseudo6(const struct ip6_hdr *ip6, size_t len)
+static unsigned int pseudo6_proto(const struct ip6_hdr *ip6, size_t len,
+				  unsigned char proto)
 {
 	unsigned int sum = 0;
 	size_t i;
@@ -126,7 +134,35 @@ static unsigned int pseudo6(const struct ip6_hdr *ip6, size_t len)
 	for (i = 0; i < 16; i += 2)
 		sum += (ip6->ip6_src.s6_addr[i] << 8 | ip6->ip6_src.s6_addr[i + 1]) +
 		       (ip6->ip6_dst.s6_addr[i] << 8 | ip6->ip6_dst.s6_addr[i + 1]);
-	return sum + len + IPPROTO_ICMPV6;
+	return sum + len + proto;
+}
+
+static unsigned int pseudo6(const struct ip6_hdr *ip6, size_t len)
+{
+	return pseudo6_proto(ip6, len, IPPROTO_ICMPV6);
+}
+
+/*
+ * The IPv6 header v6_src -> v6_dst of a packet whose @upper_len bytes of
+ * upper layer follow @ext (extension headers, already chained to it) if
+ * any, @upper being the header after the IPv6 header when there are none.
+ * Returns where the upper layer goes.
+ */
+static unsigned char *ipv6_head(unsigned char *p, const void *ext,
+				size_t ext_len, unsigned char first,
+				unsigned char upper, size_t upper_len)
+{
+	struct ip6_hdr *ip6 = (void *)p;
+
+	memset(ip6, 0, sizeof(*ip6));
+	ip6->ip6_flow = htonl(6 << 28);
+	ip6->ip6_plen = htons(ext_len + upper_len);
+	ip6->ip6_nxt = ext_len ? first : upper;
+	ip6->ip6_hlim = 64;
+	ip6->ip6_src = v6_src;
+	ip6->ip6_dst = v6_dst;
+	memcpy(p + sizeof(*ip6), ext, ext_len);
+	return p + sizeof(*ip6) + ext_len;
 }
 
 /*
@@ -138,19 +174,12 @@ static size_t ipv6(unsigned char *p, const void *ext, size_t ext_len,
 		   unsigned char code, unsigned short id, const void *body,
 		   size_t len, int bad)
 {
-	struct ip6_hdr *ip6 = (void *)p;
-	unsigned char *h = p + sizeof(*ip6) + ext_len;
+	unsigned char *h = ipv6_head(p, ext, ext_len, first, IPPROTO_ICMPV6,
+				     8 + len);
 
-	memset(ip6, 0, sizeof(*ip6));
-	ip6->ip6_flow = htonl(6 << 28);
-	ip6->ip6_plen = htons(ext_len + 8 + len);
-	ip6->ip6_nxt = ext_len ? first : IPPROTO_ICMPV6;
-	ip6->ip6_hlim = 64;
-	ip6->ip6_src = v6_src;
-	ip6->ip6_dst = v6_dst;
-	memcpy(p + sizeof(*ip6), ext, ext_len);
-	icmp_sum(h, type, code, id, body, len, bad, pseudo6(ip6, 8 + len));
-	return sizeof(*ip6) + ext_len + 8 + len;
+	icmp_sum(h, type, code, id, body, len, bad,
+		 pseudo6((const struct ip6_hdr *)p, 8 + len));
+	return h + 8 + len - p;
 }
 
 /* A quoted echo request: IPv4 header then the first 8 bytes of ICMP. */
@@ -265,7 +294,8 @@ static size_t v6_unknown_opt(const struct kind *k, unsigned short id)
 
 /*
  * A 264-byte reply in two fragments: the first carries the echo header and
- * 96 bytes, pkt2 the same headers and the rest.
+ * 96 bytes, pkt2 the same headers and the rest.  The identification's top
+ * half is this process's, its bottom half the packet's number (see main()).
  */
 static size_t v6_fragmented(const struct kind *k, unsigned short id)
 {
@@ -277,6 +307,7 @@ static size_t v6_fragmented(const struct kind *k, unsigned short id)
 	memset(data, 0x5a, sizeof(data));
 	n = ipv6(pkt, ext, 8, IPPROTO_FRAGMENT, ICMP6_ECHO_REPLY, 0, id, data,
 		 sizeof(data), 0);
+	put16(pkt + sizeof(struct ip6_hdr) + 4, getpid());
 	memcpy(pkt2, pkt, sizeof(struct ip6_hdr) + 8);
 	memcpy(pkt2 + sizeof(struct ip6_hdr) + 8,
 	       pkt + sizeof(struct ip6_hdr) + 8 + first, n - 48 - first);
@@ -286,6 +317,45 @@ static size_t v6_fragmented(const struct kind *k, unsigned short id)
 	n = sizeof(struct ip6_hdr) + 8 + first;
 	put16(pkt + 4, n - sizeof(struct ip6_hdr));
 	return n;
+}
+
+/*
+ * The same reply, but its last fragment, 16 bytes at offset 65,528, ends
+ * past the 65,535 bytes an IPv6 payload can hold (RFC 8200 4.5: Parameter
+ * Problem, pointing at its offset field).
+ */
+static size_t v6_oversize(const struct kind *k, unsigned short id)
+{
+	size_t n = v6_fragmented(k, id);
+
+	pkt2_len = sizeof(struct ip6_hdr) + 8 + 16;
+	put16(pkt2 + 4, 8 + 16);
+	put16(pkt2 + sizeof(struct ip6_hdr) + 2, 65528);
+	return n;
+}
+
+/*
+ * A UDP datagram from port @id to the discard port, where nothing listens,
+ * with 256 bytes of payload, behind destination options.
+ */
+static size_t v6_udp_dstopts(const struct kind *k, unsigned short id)
+{
+	static const unsigned char ext[8] = { IPPROTO_UDP, 0, 1, 4 };
+	size_t len = 8 + 256;
+	unsigned char *u = ipv6_head(pkt, ext, sizeof(ext), IPPROTO_DSTOPTS,
+				     IPPROTO_UDP, len);
+	unsigned short sum;
+
+	(void)k;
+	put16(u, id);
+	put16(u + 2, 9);
+	put16(u + 4, len);
+	put16(u + 6, 0);
+	memset(u + 8, 0x5a, len - 8);
+	sum = csum(u, len, pseudo6_proto((const struct ip6_hdr *)pkt, len,
+					 IPPROTO_UDP));
+	put16(u + 6, sum ? sum : 0xffff);
+	return u + len - pkt;
 }
 
 static size_t v6_err(const struct kind *k, unsigned short id)
@@ -369,6 +439,8 @@ static const struct kind kinds[] = {
 	V6X("reply-dst-rthdr-dst", IPPROTO_DSTOPTS, ext_dst_rt_dst),
 	V6X("reply-atomic-fragment", IPPROTO_FRAGMENT, ext_atomic),
 	V6("reply-fragmented", v6_fragmented, 0, 0, 0, 0),
+	V6("reply-oversize", v6_oversize, 0, 0, 0, 0),
+	V6("udp-dstopts", v6_udp_dstopts, 0, 0, 0, 0),
 	V6("error-truncated-quote", v6_err, ICMP6_DST_UNREACH, 0, 6, 0),
 	V6("error", v6_err, ICMP6_TIME_EXCEEDED, 0, 0, 0),
 	V6("error-other-destination", v6_err, ICMP6_TIME_EXCEEDED, 0, 0,
@@ -477,7 +549,7 @@ static int split4(const unsigned char *p, size_t len, unsigned short seq)
 /*
  * The same for IPv6: a fragment header after the IPv6 header, as
  * ip6_find_1stfragopt() puts it, and the extension headers with the
- * ICMPv6 header in the first fragment, as RFC 7112 wants them.
+ * ICMPv6 (or UDP) header in the first fragment, as RFC 7112 wants them.
  */
 static int split6(const unsigned char *p, size_t len, unsigned int seq)
 {
@@ -494,7 +566,7 @@ static int split6(const unsigned char *p, size_t len, unsigned int seq)
 		nxt = p[off];
 		off += hl;
 	}
-	if (nxt != IPPROTO_ICMPV6 || len <= off + 8)
+	if ((nxt != IPPROTO_ICMPV6 && nxt != IPPROTO_UDP) || len <= off + 8)
 		return put_frame(p, len, 0) ? -1 : 0;
 	first = off - 40 + 8;
 	for (i = 0; i < 2; i++) {

@@ -126,3 +126,31 @@ for_each_impl() {
 	"$1" icmp_ep
 	unload_module
 }
+
+# reasm_counters: the kernel's reassembly counters, and with icmp_ep
+# loaded its count of replies lost for want of reassembly.
+reasm_counters() {
+	awk '/^Ip6Reasm/ { print $1, $2 }' /proc/net/snmp6
+	[ ! -e /proc/net/stat/icmp_ep ] ||
+		awk '$1 == "ipv6_drop_no_reassembly"' /proc/net/stat/icmp_ep
+}
+
+# reasm_probe OUT N: N fragmented echo replies (two fragments each) injected
+# on lo to a ping socket on [::1]:4324, as uid 65534, which is the first
+# IPv6 socket if none is open.  OUT gets how far reasm_counters moved
+# ("Ip6ReasmReqds 40"), then what the socket received ("replies 20 other 0").
+reasm_probe() {
+	local out="$1" n="$2" pid
+	reasm_counters >"$out.before"
+	/tests/bin/runas $NOBODY $NOBODY /tests/bin/exthdr listen 4324 \
+		>"$out.listen" 2>&1 &
+	pid=$!
+	wait_listening "$out.listen"
+	/tests/bin/inject v6-reply-fragmented "$n" 4324 >/dev/null
+	sleep 1
+	kill "$pid"
+	wait "$pid"
+	reasm_counters | awk 'NR == FNR { was[$1] = $2; next }
+			      { print $1, $2 - was[$1] }' "$out.before" - >"$out"
+	grep '^replies ' "$out.listen" >>"$out"
+}

@@ -6,7 +6,7 @@
 
 load_module
 check proc/stat-file-lists-every-counter sh -c \
-	'[ "$(wc -l </proc/net/stat/icmp_ep)" -eq 30 ]'
+	'[ "$(wc -l </proc/net/stat/icmp_ep)" -eq 32 ]'
 
 # A socket in use shows up, with the uid that owns it.
 /tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -i 0.2 127.0.0.1 >/dev/null 2>&1 &

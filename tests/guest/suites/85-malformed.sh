@@ -167,6 +167,17 @@ peer_kinds=$(for f in 4 6; do
 	echo "$peer_rows" | sed -n "s/^\(.*|\)\([a-z_]*\)\$/v$f-\1ipv${f}_\2/p"
 done)
 
+# peer_key LAYOUT KEY: the counter that takes a peer row's packets.  IPv6
+# reassembles fragments after LOCAL_IN: icmp_ep reassembles clones of them
+# and hands the socket that copy, never the original (which the kernel
+# reassembles again), so a fragmented reply is delivered, never stolen.
+peer_key() {
+	case $1/$2 in
+	frags/ipv6_replies_stolen) echo ipv6_replies_delivered ;;
+	*) echo "$2" ;;
+	esac
+}
+
 # peer IMPL: in every layout, every peer kind once, and every kind of
 # $kinds to an unconnected socket of inject's own; what the socket got, and
 # with icmp_ep how far its counter and all counters moved, in
@@ -178,6 +189,7 @@ peer() {
 	for layout in $LAYOUTS; do
 		echo "$peer_kinds" | while IFS='|' read -r kind sock builtin icmp_ep key; do
 			[ -n "$kind" ] || continue
+			key=$(peer_key "$layout" "$key")
 			before_total=0
 			before=0
 			if module_loaded; then
@@ -213,6 +225,7 @@ field() {
 for layout in $LAYOUTS; do
 	echo "$peer_kinds" | while IFS='|' read -r kind sock builtin icmp_ep key; do
 		[ -n "$kind" ] || continue
+		key=$(peer_key "$layout" "$key")
 		name="malformed/$layout/$kind-$sock"
 		builtin=$(echo "$builtin" | sed "s/N/$PEER_COUNT/")
 		icmp_ep=$(echo "$icmp_ep" | sed "s/N/$PEER_COUNT/")
