@@ -178,7 +178,7 @@ echo 0 >$quota
 # for any write it may not make; values other than 0 and 1 are refused.
 sysctlw_says keep/perm-nobody-eperm write=EPERM as_nobody
 sysctlw_says keep/perm-userns-root-eperm write=EPERM unshare -U -r
-check keep/perm-nobody-reads as_nobody cat $ctl
+check keep/perm-nobody-reads as_nobody /bin/cat $ctl
 for bad in 2 -1 abc; do
 	got="$(/tests/bin/sysctlw $ctl $bad) $(cat $ctl)"
 	check keep/rejects-$bad [ "$got" = "write=EINVAL 1" ]
