@@ -1127,19 +1127,38 @@ static int icmp_ep_tx_check(struct sock *sk, struct msghdr *msg, size_t len,
 	return 0;
 }
 
+/**
+ * icmp_ep_echo_id() - the identifier an echo header names
+ * @family: AF_INET or AF_INET6
+ * @hdr: the first ICMP_EP_ECHO_HDR_LEN bytes of the message
+ *
+ * The identifier sits at the same offset in ICMP and ICMPv6 echo requests,
+ * and in RFC 8335 extended echo requests.
+ *
+ * Context: Any context.
+ * Return: the identifier of an echo request icmp_ep_echo_check() accepts,
+ * or 0, which no socket can hold as its ident, for any other header.
+ */
+u16 icmp_ep_echo_id(int family, const void *hdr)
+{
+	const struct icmphdr *h = hdr;
+
+	return icmp_ep_echo_check(family, h) ? 0 : ntohs(h->un.echo.id);
+}
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_echo_id);
+
 /*
  * The identifier of the echo request in @msg, left in the message for the
- * send to read; 0, which no socket can hold, when @msg holds none.
+ * send to read; 0 when @msg holds none.
  */
 static u16 icmp_ep_peek_echo_id(const struct sock *sk, struct msghdr *msg)
 {
-	struct icmphdr h;
+	u8 hdr[ICMP_EP_ECHO_HDR_LEN];
 
-	if (!copy_from_iter_full(&h, sizeof(h), &msg->msg_iter))
+	if (!copy_from_iter_full(hdr, sizeof(hdr), &msg->msg_iter))
 		return 0;
-	iov_iter_revert(&msg->msg_iter, sizeof(h));
-	return icmp_ep_echo_check(sk->sk_family, &h) ? 0 :
-	       ntohs(h.un.echo.id);
+	iov_iter_revert(&msg->msg_iter, sizeof(hdr));
+	return icmp_ep_echo_id(sk->sk_family, hdr);
 }
 
 /*
