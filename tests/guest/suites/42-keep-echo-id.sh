@@ -11,12 +11,23 @@ ctl=/proc/sys/net/icmp_ep/keep_echo_id
 quota=/sys/module/icmp_ep/parameters/max_idents_per_uid
 IP=/usr/bin/ip
 
+# icmp_counters: this namespace's ICMP and ICMPv6 counters, "name value".
+icmp_counters() {
+	awk '$1 == "Icmp:" {
+		if (!n) { split($0, k); n = NF; next }
+		for (i = 2; i <= NF; i++) print k[i], $i
+	}' /proc/net/snmp
+	grep '^Icmp6' /proc/net/snmp6
+}
+
 # fping_loss NAME EXPECTED_LOSS NETNS ARGS...: fping 5.1 as uid 65534, three
 # echoes to one host, in the namespace NETNS ("" for this one); a verdict
-# on its loss figure.
+# on its loss figure.  The counters of this namespace that moved go to
+# /tmp/keep.snmp.NAME, with / in NAME as _.
 fping_loss() {
 	local name="$1" expected="$2" netns="$3" loss
 	shift 3
+	icmp_counters >/tmp/keep.snmp.before
 	if [ -n "$netns" ]; then
 		$IP netns exec "$netns" /tests/bin/runas "$NOBODY" "$NOBODY" \
 			/usr/bin/fping -q -c 3 -p 300 -t 1000 "$@"
@@ -24,6 +35,9 @@ fping_loss() {
 		as_nobody /usr/bin/fping -q -c 3 -p 300 -t 1000 "$@"
 	fi >/tmp/keep.fping 2>&1
 	cat /tmp/keep.fping
+	icmp_counters | awk 'NR == FNR { b[$1] = $2; next }
+		$2 != b[$1] { print $1, $2 - b[$1] }' /tmp/keep.snmp.before - \
+		>"/tmp/keep.snmp.$(echo "$name" | tr / _)"
 	loss=$(sed -n 's|.*xmt/rcv/%loss = [0-9]*/[0-9]*/\([0-9]*\)%.*|\1|p' \
 		/tmp/keep.fping)
 	if [ "$loss" = "$expected" ]; then
@@ -117,6 +131,20 @@ done
 echo 1 >$ctl
 check keep/on-reads-1 [ "$(cat $ctl)" = 1 ]
 fping_both keep/on-fping-all-received 0
+# The same packets as with the built-in, on loopback: three echo requests
+# and three replies each way, whoever hears the replies.
+for fam in v4 v6; do
+	on=/tmp/keep.snmp.keep_on-fping-all-received-$fam
+	builtin=/tmp/keep.snmp.keep_builtin-fping-all-lost-$fam
+	cat "$on"
+	if ! grep -qE '^(InEchoReps|Icmp6InEchoReplies) 3$' "$on"; then
+		fail keep/on-snmp-as-builtin-$fam "not 3 echo replies counted"
+	elif ! diff "$builtin" "$on"; then
+		fail keep/on-snmp-as-builtin-$fam "differs from the built-in (diff above)"
+	else
+		ok keep/on-snmp-as-builtin-$fam
+	fi
+done
 
 # iputils ping does not care which ident the socket has: unchanged.
 for target in 127.0.0.1 ::1; do
