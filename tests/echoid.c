@@ -13,6 +13,7 @@
  *   bind:IDENT:ID	a socket bound to ident IDENT sends identifier ID
  *   connect:ID		a socket connected to the loopback address (which
  *			autobinds it) sends identifier ID
+ *   reuse:ID		as send:ID, on a socket with SO_REUSEADDR set
  *
  * The line is "SPEC: send=ok ident=N reply=M": N is getsockname()'s port,
  * M the identifier of the reply, or "none" if none came within 2 s.  A call
@@ -132,6 +133,9 @@ static void run_spec(const char *spec)
 
 		if (connect(fd, (struct sockaddr *)&ss, len))
 			printf(" connect=%s", errname(errno));
+	} else if (!strncmp(spec, "reuse:", 6)) {
+		if (setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
+			die("echoid: SO_REUSEADDR");
 	} else if (strncmp(spec, "send:", 5)) {
 		fprintf(stderr, "echoid: bad spec '%s'\n", spec);
 		exit(2);
@@ -158,7 +162,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 3 || argc - 2 > MAX_SOCKS)
-		return usage("usage: echoid v4|v6 send:ID|bind:IDENT:ID|connect:ID...\n");
+		return usage("usage: echoid v4|v6 send:ID[:NEXT]|bind:IDENT:ID|connect:ID|reuse:ID...\n");
 	if (!strcmp(argv[1], "v4"))
 		fam = AF_INET;
 	else if (!strcmp(argv[1], "v6"))

@@ -168,6 +168,10 @@ for fam in v4 v6; do
 	echoid $fam send:4661 send:4661
 	kept keep/on-two-first-keeps-$fam 1 4661
 	rewritten keep/on-two-second-rewritten-$fam 2 4661
+	# Not even to two sockets that would share it through bind().
+	echoid $fam reuse:4668 reuse:4668
+	kept keep/on-two-reuseaddr-first-keeps-$fam 1 4668
+	rewritten keep/on-two-reuseaddr-second-rewritten-$fam 2 4668
 	# An ident taken by bind() is not given to a sender either.
 	echoid $fam bind:4662:1 send:4662
 	kept keep/on-bound-socket-$fam 1 4662
