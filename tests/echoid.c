@@ -162,7 +162,8 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 3 || argc - 2 > MAX_SOCKS)
-		return usage("usage: echoid v4|v6 send:ID[:NEXT]|bind:IDENT:ID|connect:ID|reuse:ID...\n");
+		return usage("usage: echoid v4|v6 SPEC...\n"
+			     "  SPEC: send:ID[:NEXT] bind:IDENT:ID connect:ID reuse:ID\n");
 	if (!strcmp(argv[1], "v4"))
 		fam = AF_INET;
 	else if (!strcmp(argv[1], "v6"))
