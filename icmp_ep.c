@@ -26,6 +26,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/bpf-cgroup.h>
+#include <linux/capability.h>
 #include <linux/errqueue.h>
 #include <linux/highmem.h>
 #include <linux/jhash.h>
@@ -38,6 +39,7 @@
 #include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
+#include <linux/sysctl.h>
 #include <linux/termios.h>
 #include <linux/uio.h>
 #include <net/addrconf.h>
@@ -83,8 +85,15 @@ enum icmp_ep_af_index {
 	ICMP_EP_NR_AF,
 };
 
+/*
+ * @keep_echo_id is net.icmp_ep.keep_echo_id, read without a lock; @net
+ * lets its handler find the namespace whose administrator may write it.
+ */
 struct icmp_ep_net {
 	struct icmp_ep_table *tables[ICMP_EP_NR_AF];
+	struct net *net;
+	int keep_echo_id;
+	struct ctl_table_header *sysctl;
 };
 
 static unsigned int icmp_ep_net_id __read_mostly;
@@ -412,12 +421,15 @@ static const struct rhashtable_params icmp_ep_rht_params = {
 	.automatic_shrinking = true,
 };
 
+static struct icmp_ep_net *icmp_ep_net(const struct net *net)
+{
+	return net_generic(net, icmp_ep_net_id);
+}
+
 static struct icmp_ep_table *icmp_ep_table(const struct net *net,
 					   enum icmp_ep_af_index index)
 {
-	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
-
-	return en->tables[index];
+	return icmp_ep_net(net)->tables[index];
 }
 
 static struct icmp_ep_table *icmp_ep_sk_table(const struct sock *sk)
@@ -622,19 +634,22 @@ static bool icmp_ep_ident_has_socks(struct icmp_ep_table *t, u16 ident)
 }
 
 /*
- * The ident @sk may take: @ident if it is free or shareable, or a random
- * free one when @ident is 0.  For a shared ident, *@charged is whom it is
- * charged to.  Return: the ident, or -EADDRINUSE, as ping_bind() says when
- * all are taken; an autobind turns any failure into EAGAIN, as
- * inet_autobind() does.
+ * The ident @sk may take: @ident if it is free, or shareable unless
+ * @exclusive, or a random free one when @ident is 0.  For a shared ident,
+ * *@charged is whom it is charged to.  Return: the ident, or -EADDRINUSE,
+ * as ping_bind() says when all are taken; an autobind turns any failure
+ * into EAGAIN, as inet_autobind() does.
  */
 static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
-				u16 ident, kuid_t *charged)
+				u16 ident, bool exclusive, kuid_t *charged)
 {
 	int picked;
 
 	lockdep_assert_held(&t->lock);
 
+	if (ident && exclusive)
+		return icmp_ep_ident_in_use(&t->idents, ident) ?
+		       -EADDRINUSE : ident;
 	if (ident)
 		return icmp_ep_ident_shareable(t, sk, ident, charged) ?
 		       ident : -EADDRINUSE;
@@ -712,11 +727,12 @@ static void icmp_ep_hook_idle(struct icmp_ep_table *t)
 }
 
 /*
- * Give @sk the ident @ident, or a random free one when @ident is 0.  The
- * socket's inet_num is the ident; it changes only here and in
- * icmp_ep_unhash(), under the table lock, together with the socket's entry.
+ * Give @sk the ident @ident, or a random free one when @ident is 0; an
+ * @exclusive ident only if no socket holds it.  The socket's inet_num is
+ * the ident; it changes only here and in icmp_ep_unhash(), under the table
+ * lock, together with the socket's entry.
  */
-static int icmp_ep_hash(struct sock *sk, u16 ident)
+static int icmp_ep_hash(struct sock *sk, u16 ident, bool exclusive)
 {
 	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
 	struct inet_sock *inet = inet_sk(sk);
@@ -735,7 +751,7 @@ static int icmp_ep_hash(struct sock *sk, u16 ident)
 	node->uid = sk->sk_uid;
 
 	spin_lock(&t->lock);
-	err = icmp_ep_ident_choose(t, sk, ident, &node->uid);
+	err = icmp_ep_ident_choose(t, sk, ident, exclusive, &node->uid);
 	if (err < 0)
 		goto err_unlock;
 	node->ident = err;
@@ -951,7 +967,8 @@ static void icmp_ep_close(struct sock *sk, long timeout)
 	sk_common_release(sk);
 }
 
-static int icmp_ep_get_port(struct sock *sk, unsigned short ident)
+/* Bind @sk to @ident, or to a random free one when @ident is 0. */
+static int icmp_ep_take_ident(struct sock *sk, u16 ident, bool exclusive)
 {
 	struct icmp_ep_table *t = icmp_ep_sk_table(sk);
 	int err;
@@ -959,11 +976,16 @@ static int icmp_ep_get_port(struct sock *sk, unsigned short ident)
 	mutex_lock(&t->hook_lock);
 	err = icmp_ep_hook_register(t);
 	if (!err)
-		err = icmp_ep_hash(sk, ident);
+		err = icmp_ep_hash(sk, ident, exclusive);
 	mutex_unlock(&t->hook_lock);
 	if (!err)
 		icmp_ep_set_state(sk, ICMP_EP_BOUND);
 	return err;
+}
+
+static int icmp_ep_get_port(struct sock *sk, unsigned short ident)
+{
+	return icmp_ep_take_ident(sk, ident, false);
 }
 
 static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
@@ -1189,11 +1211,76 @@ static int icmp_ep_tx_check(struct sock *sk, struct msghdr *msg, size_t len,
 	return 0;
 }
 
+/**
+ * icmp_ep_echo_id() - the identifier an echo header names
+ * @family: AF_INET or AF_INET6
+ * @hdr: the first ICMP_EP_ECHO_HDR_LEN bytes of the message
+ *
+ * The identifier sits at the same offset in ICMP and ICMPv6 echo requests,
+ * and in RFC 8335 extended echo requests.
+ *
+ * Context: Any context.
+ * Return: the identifier of an echo request icmp_ep_echo_check() accepts,
+ * or 0, which no socket can hold as its ident, for any other header.
+ */
+u16 icmp_ep_echo_id(int family, const void *hdr)
+{
+	const struct icmphdr *h = hdr;
+
+	return icmp_ep_echo_check(family, h) ? 0 : ntohs(h->un.echo.id);
+}
+EXPORT_SYMBOL_IF_KUNIT(icmp_ep_echo_id);
+
+/*
+ * The identifier of the echo request in @msg, left in the message for the
+ * send to read; 0 when @msg holds none.
+ */
+static u16 icmp_ep_peek_echo_id(const struct sock *sk, struct msghdr *msg)
+{
+	u8 hdr[ICMP_EP_ECHO_HDR_LEN];
+
+	if (!copy_from_iter_full(hdr, sizeof(hdr), &msg->msg_iter))
+		return 0;
+	iov_iter_revert(&msg->msg_iter, sizeof(hdr));
+	return icmp_ep_echo_id(sk->sk_family, hdr);
+}
+
+/*
+ * The autobind inet_sendmsg() would make before our sendmsg, made here
+ * (struct proto.no_autobind) so that it can see the echo request: with
+ * net.icmp_ep.keep_echo_id on, the socket takes the request's identifier
+ * if no socket holds it and the uid's cap allows, and a random ident as
+ * before otherwise.  That is what bind() to the identifier would do, bar
+ * sharing through SO_REUSEADDR: a second socket taking the ident of a
+ * socket that never asked to share it would steal its replies.
+ */
+static int icmp_ep_send_autobind(struct sock *sk, struct msghdr *msg)
+{
+	u16 id = 0;
+	int err = 0;
+
+	/* As inet_send_prepare(); checked again under the socket lock. */
+	if (data_race(inet_sk(sk)->inet_num))
+		return 0;
+	if (READ_ONCE(icmp_ep_net(sock_net(sk))->keep_echo_id))
+		id = icmp_ep_peek_echo_id(sk, msg);
+
+	lock_sock(sk);
+	if (!inet_sk(sk)->inet_num &&
+	    (!id || icmp_ep_take_ident(sk, id, true)))
+		err = icmp_ep_take_ident(sk, 0, false) ? -EAGAIN : 0;
+	release_sock(sk);
+	return err;
+}
+
 static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
 	struct icmp_ep_tx tx = { .msg = msg };
 	int err;
 
+	err = icmp_ep_send_autobind(sk, msg);
+	if (err)
+		return err;
 	err = icmp_ep_tx_check(sk, msg, len, &tx);
 	if (err)
 		return err;
@@ -3569,6 +3656,8 @@ static struct proto icmp_ep_prot = {
 	.unhash = icmp_ep_unhash,
 	.get_port = icmp_ep_get_port,
 	.put_port = icmp_ep_unhash,
+	/* icmp_ep_send_autobind() does it, seeing the echo request. */
+	.no_autobind = true,
 	.obj_size = sizeof(struct icmp_ep_sock),
 	.slab_flags = SLAB_TYPESAFE_BY_RCU,
 };
@@ -3590,6 +3679,8 @@ static struct proto icmp_ep6_prot = {
 	.unhash = icmp_ep_unhash,
 	.get_port = icmp_ep_get_port,
 	.put_port = icmp_ep_unhash,
+	/* icmp_ep_send_autobind() does it, seeing the echo request. */
+	.no_autobind = true,
 	.obj_size = sizeof(struct icmp_ep6_sock),
 	.slab_flags = SLAB_TYPESAFE_BY_RCU,
 };
@@ -3656,6 +3747,70 @@ static struct inet_protosw icmp_ep6_protosw = {
 	.ops = &icmp_ep6_ops,
 };
 
+/*
+ * net.icmp_ep.keep_echo_id: writing it needs CAP_NET_ADMIN in the user
+ * namespace owning the network namespace, as any net.* sysctl.  The file
+ * is writable by all, so that the check is made here and a write without
+ * the capability fails with EPERM, as a refused write does, rather than
+ * open() with EACCES; net_ctl_permissions() would grant the administrator
+ * the owner's bits anyway.
+ */
+static int icmp_ep_sysctl_keep_echo_id(const struct ctl_table *table,
+				       int write, void *buffer, size_t *lenp,
+				       loff_t *ppos)
+{
+	struct icmp_ep_net *en = container_of((int *)table->data,
+					      struct icmp_ep_net, keep_echo_id);
+	struct ctl_table copy = *table;
+
+	if (write && !ns_capable(en->net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return proc_dointvec_minmax(&copy, write, buffer, lenp, ppos);
+}
+
+DEFINE_PROC_HANDLER_COMPAT(icmp_ep_sysctl_keep_echo_id)
+
+/* Each namespace registers a copy whose .data is its own icmp_ep_net's. */
+static const struct ctl_table icmp_ep_sysctl_table[] = {
+	{
+		.procname = "keep_echo_id",
+		.maxlen = sizeof(int),
+		.mode = 0666,
+		.proc_handler = proc_handler_compat(icmp_ep_sysctl_keep_echo_id),
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
+};
+
+static int icmp_ep_sysctl_register(struct net *net, struct icmp_ep_net *en)
+{
+	struct ctl_table *table;
+
+	/* A new namespace starts at 0, whatever its parent's value. */
+	en->keep_echo_id = 0;
+	en->net = net;
+	table = icmp_ep_sysctl_dup(icmp_ep_sysctl_table,
+				   ARRAY_SIZE(icmp_ep_sysctl_table));
+	if (!table)
+		return -ENOMEM;
+	table[0].data = &en->keep_echo_id;
+	en->sysctl = register_net_sysctl_sz(net, "net/icmp_ep", table,
+					    ARRAY_SIZE(icmp_ep_sysctl_table));
+	if (!en->sysctl) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void icmp_ep_sysctl_unregister(struct icmp_ep_net *en)
+{
+	const struct ctl_table *table = en->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(en->sysctl);
+	kfree(table);
+}
+
 static void icmp_ep_table_free(struct icmp_ep_table *t)
 {
 	mutex_destroy(&t->hook_lock);
@@ -3719,8 +3874,13 @@ static int __net_init icmp_ep_net_init(struct net *net)
 	if (!proc_create_net_single("icmp_ep", 0444, net->proc_net_stat,
 				    icmp_ep_stat_show, NULL))
 		goto err_proc6;
+	err = icmp_ep_sysctl_register(net, en);
+	if (err)
+		goto err_stat;
 	return 0;
 
+err_stat:
+	remove_proc_entry("icmp_ep", net->proc_net_stat);
 err_proc6:
 	remove_proc_entry("icmp_ep6", net->proc_net);
 err_proc:
@@ -3755,6 +3915,7 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 	struct icmp_ep_net *en = net_generic(net, icmp_ep_net_id);
 	int i;
 
+	icmp_ep_sysctl_unregister(en);
 	remove_proc_entry("icmp_ep", net->proc_net_stat);
 	remove_proc_entry("icmp_ep6", net->proc_net);
 	remove_proc_entry("icmp_ep", net->proc_net);

@@ -288,6 +288,7 @@ void icmp_ep_ident_release(struct icmp_ep_idents *ids, u16 ident);
 int icmp_ep_ident_pick(const struct icmp_ep_idents *ids, u16 hint);
 
 int icmp_ep_echo_check(int family, const void *hdr);
+u16 icmp_ep_echo_id(int family, const void *hdr);
 enum icmp_ep_rx_verdict icmp_ep_rx_parse(int family, const struct sk_buff *skb,
 					 struct icmp_ep_rx *rx);
 unsigned int icmp_ep_rx_deliver(struct net *net, int family,

@@ -30,9 +30,12 @@
 
 #include <linux/bpf-cgroup.h>
 #include <linux/ipv6.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
 
 /*
@@ -144,9 +147,51 @@ static inline bool icmp_ep_skb_tstamp_mono(const struct sk_buff *skb)
 	return skb->mono_delivery_time;
 }
 
+/*
+ * 6.12 hands a proc handler a const table.  Write the handler the 6.12
+ * way, follow it with DEFINE_PROC_HANDLER_COMPAT(handler) and point
+ * .proc_handler at proc_handler_compat(handler): on 6.1, a wrapper that
+ * takes the table 6.1 passes.
+ */
+#define DEFINE_PROC_HANDLER_COMPAT(fn)					\
+static int fn##_compat(struct ctl_table *table, int write, void *buffer,\
+		       size_t *lenp, loff_t *ppos)			\
+{									\
+	return fn(table, write, buffer, lenp, ppos);			\
+}
+
+#define proc_handler_compat(fn)	fn##_compat
+
+/*
+ * 6.12 is told how many entries a sysctl table has; 6.1 reads up to an
+ * empty one, which 6.12 would refuse.  Copy a table for registering with
+ * icmp_ep_sysctl_dup(), which adds that entry on 6.1, and register it with
+ * register_net_sysctl_sz().
+ */
+static inline struct ctl_table *icmp_ep_sysctl_dup(const struct ctl_table *table,
+						   size_t n)
+{
+	struct ctl_table *copy = kcalloc(n + 1, sizeof(*copy), GFP_KERNEL);
+
+	if (copy)
+		memcpy(copy, table, n * sizeof(*copy));
+	return copy;
+}
+
+#define register_net_sysctl_sz(net, path, table, size)			\
+	register_net_sysctl(net, path, table)
+
 #else /* 6.12 */
 
 #include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+
+static inline struct ctl_table *icmp_ep_sysctl_dup(const struct ctl_table *table,
+						   size_t n)
+{
+	return kmemdup(table, n * sizeof(*table), GFP_KERNEL);
+}
 
 static inline bool icmp_ep_skb_tstamp_mono(const struct sk_buff *skb)
 {
@@ -163,6 +208,9 @@ static inline bool icmp_ep_skb_tstamp_mono(const struct sk_buff *skb)
 
 #define proto_set_ipv6_pinfo_offset(prot, type, member)			\
 	((prot)->ipv6_pinfo_offset = offsetof(type, member))
+
+#define DEFINE_PROC_HANDLER_COMPAT(fn)
+#define proc_handler_compat(fn)	(fn)
 
 #endif
 

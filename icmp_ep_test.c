@@ -141,8 +141,59 @@ static void echo_check(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, icmp_ep_echo_check(c->family, &h), c->expected);
 }
 
+/* The identifier net.icmp_ep.keep_echo_id would keep, if any (0). */
+struct test_echo_id_case {
+	const char *what;
+	int family;
+	u8 type;
+	u8 code;
+	u16 id;
+	u16 expected;
+};
+
+static const struct test_echo_id_case test_echo_id_cases[] = {
+	{ "echo", AF_INET, ICMP_ECHO, 0, 0x1234, 0x1234 },
+	{ "echo, lowest", AF_INET, ICMP_ECHO, 0, 1, 1 },
+	{ "echo, highest", AF_INET, ICMP_ECHO, 0, 0xffff, 0xffff },
+	{ "extended echo", AF_INET, ICMP_EXT_ECHO, 0, 0x1234, 0x1234 },
+	/* 0 is "pick one" to bind(): never kept */
+	{ "echo, identifier 0", AF_INET, ICMP_ECHO, 0, 0, 0 },
+	{ "not an echo request", AF_INET, ICMP_ECHOREPLY, 0, 0x1234, 0 },
+	{ "echo, code 1", AF_INET, ICMP_ECHO, 1, 0x1234, 0 },
+	{ "the other family's echo", AF_INET, ICMPV6_ECHO_REQUEST, 0, 0x1234,
+	  0 },
+	{ "echo", AF_INET6, ICMPV6_ECHO_REQUEST, 0, 0x1234, 0x1234 },
+	{ "extended echo", AF_INET6, ICMPV6_EXT_ECHO_REQUEST, 0, 0xffff,
+	  0xffff },
+	{ "echo, identifier 0", AF_INET6, ICMPV6_ECHO_REQUEST, 0, 0, 0 },
+	{ "not an echo request", AF_INET6, ICMPV6_ECHO_REPLY, 0, 0x1234, 0 },
+	{ "the other family's echo", AF_INET6, ICMP_ECHO, 0, 0x1234, 0 },
+};
+
+static void test_echo_id_desc(const struct test_echo_id_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "IPv%d %s, id %u",
+		 c->family == AF_INET ? 4 : 6, c->what, c->id);
+}
+
+KUNIT_ARRAY_PARAM(test_echo_id, test_echo_id_cases, test_echo_id_desc);
+
+static void echo_id(struct kunit *test)
+{
+	const struct test_echo_id_case *c = test->param_value;
+	struct icmphdr h = {
+		.type = c->type,
+		.code = c->code,
+		.un.echo.id = htons(c->id),
+		.un.echo.sequence = htons(7),
+	};
+
+	KUNIT_EXPECT_EQ(test, icmp_ep_echo_id(c->family, &h), c->expected);
+}
+
 static struct kunit_case icmp_ep_echo_cases[] = {
 	KUNIT_CASE_PARAM(echo_check, test_echo_gen_params),
+	KUNIT_CASE_PARAM(echo_id, test_echo_id_gen_params),
 	{}
 };
 

@@ -10,7 +10,9 @@
 # fping 5.1 (Debian 12) matches replies by its own pid-based id, which a
 # ping socket replaces with the socket's ident, so it calls every host
 # unreachable through ping sockets, built-in or not; what counts is that it
-# behaves identically.  Debian 12's busybox ping (1.35) only opens raw
+# behaves identically.  (net.icmp_ep.keep_echo_id would let it hear its
+# replies: the client namespace is new, so the switch is at 0 there;
+# 42-keep-echo-id tests it on.)  Debian 12's busybox ping (1.35) only opens raw
 # sockets, so it cannot run unprivileged at all and is not listed.
 cases='
 v4-reply|1 received|/usr/bin/ping -c 1 -W 2 10.0.2.2
