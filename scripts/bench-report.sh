@@ -35,6 +35,7 @@ raw echo, no ping socket, IPv6     | instr | icmp_ep loaded / unloaded     | >= 
 W2 flood, 8 x 32 in flight         | instr | icmp_ep / built-in            | >= 1.10  | icmp_ep W2 rate           | builtin W2 rate
 W2-2cpu flood, 2 CPUs x 8 x 32     | wall  | icmp_ep / built-in            | >= 1.10  | icmp_ep W2-2cpu rate      | builtin W2-2cpu rate
 W3 one socket among 60000, own W1  | wall  | icmp_ep: 60000 idle / 1 idle  | >= 0.98  | icmp_ep W3 idle60000      | icmp_ep W3 idle1
+W3 one socket among 60000, own W1  | instr | icmp_ep: 60000 idle / 1 idle  | >= 0.98  | icmp_ep W3-instr idle60000 | icmp_ep W3-instr idle1
 W3 ping-pong, 60000 idle           | wall  | icmp_ep / built-in            | >= 2.5   | icmp_ep W3 idle60000      | builtin W3 idle60000
 W4 churn, 60000 idle               | wall  | icmp_ep / built-in            | >= 2     | icmp_ep W3 churn          | builtin W3 churn
 W4 open, 2nd / 1st 30000           | wall  | icmp_ep (1.00 = linear)       | <= 1.25  | icmp_ep W4 open_second    | icmp_ep W4 open_first
@@ -70,7 +71,7 @@ $1 == "INFO" {
 }
 
 # PROFILE IMPL CASE - NAME VALUE, or PROFILE IMPL CASE FUNCTION CALLS
-# SUM_NS SUM_NESTED (tests/guest/bench).
+# SUM_NS NESTED PASS (tests/guest/bench).
 $1 == "PROFILE" {
 	nprof++
 	if ($4 == "-") {
@@ -82,10 +83,11 @@ $1 == "PROFILE" {
 	calls[$2, $3, $4] = $5
 	ns[$2, $3, $4] = $6
 	nested[$2, $3, $4] = $7
-	traced[$2, $3] += $5
+	passof[$2, $3, $4] = $8
 	if (!(($3, $4) in seen_fn)) {
 		seen_fn[$3, $4]
 		fns[$3, ++nfns[$3]] = $4
+		fpass[$3, $4] = $8
 	}
 }
 
@@ -167,67 +169,50 @@ function header(title) {
 
 # The profile, a table per receive path: for each traced function, calls
 # per operation and instructions per call, built-in and icmp_ep side by
-# side.  A traced call costs its callers c instructions of the tracer,
-# found per run from its rate untraced and traced; d of them fall inside
-# its own duration, found from __rcu_read_lock(), four instructions.  Each
-# figure is (sum - c * nested traced calls) / calls - d.
-function tracer_cost(impl, what,    ops, per) {
-	ops = run[impl, what, "traced_rate"] * run[impl, what, "seconds"]
-	if (ops <= 0 || !traced[impl, what])
-		return 0
-	per = 1e9 / run[impl, what, "traced_rate"] - 1e9 / run[impl, what, "rate"]
-	return per / (traced[impl, what] / ops)
+# side, in the order of the passes (tests/guest/bench), outermost first.
+# Per call, the duration less d, the instructions of the tracer inside a
+# call, which is the duration of __rcu_read_lock() less its four.  Calls
+# per operation count the operations of the traced run of that pass.  A "*"
+# marks a figure that holds traced calls nested in it (and their tracer).
+function cell(impl, what, f, d,    key, ops) {
+	key = impl SUBSEP what SUBSEP f
+	if (!(key in calls) || !calls[key])
+		return sprintf("%8s | %10s", "-", "-")
+	ops = run[impl, what, "traced" passof[key] "rate"] * \
+	      run[impl, what, "seconds"]
+	return sprintf("%8.3f | %9.0f%s", ops ? calls[key] / ops : 0,
+		       ns[key] / calls[key] - d, nested[key] ? "*" : " ")
 }
 
-function cell(impl, what, f, c, d,    ops, net) {
-	if (!((impl, what, f) in calls) || !calls[impl, what, f])
-		return sprintf("%8s | %9s", "-", "-")
-	ops = run[impl, what, "traced_rate"] * run[impl, what, "seconds"]
-	net = ns[impl, what, f] - c * nested[impl, what, f]
-	return sprintf("%8.3f | %9.0f", calls[impl, what, f] / ops,
-		       net / calls[impl, what, f] - d)
-}
-
-function profile(    i, j, k, n, what, f, c, cb, ce, d, rb, re, key, cost, order) {
-	c = tracer_cost("calibrate", "rcu")
+function profile(    i, j, n, what, f, d, rb, re, key, order) {
 	d = 0
-	if (calls["calibrate", "rcu", "__rcu_read_lock"])
-		d = ns["calibrate", "rcu", "__rcu_read_lock"] / \
-		    calls["calibrate", "rcu", "__rcu_read_lock"] - 4
-	printf "Profile: ftrace function_graph under -icount, one vCPU; "
-	printf "instructions per call, the tracer taken out\n"
-	printf "(calibration: a traced call costs %.0f instructions, %.0f of them inside its own duration)\n", c, d
+	key = "calibrate" SUBSEP "rcu" SUBSEP "__rcu_read_lock"
+	if (calls[key])
+		d = ns[key] / calls[key] - 4
+	print "Profile: ftrace function_graph under -icount, one vCPU: instructions per call"
+	printf "(the tracer'"'"'s own %.0f instructions inside each traced call taken out)\n", d
 	for (i = 1; i <= ncases; i++) {
 		what = cases[i]
 		rb = run["builtin", what, "rate"]
 		re = run["icmp_ep", what, "rate"]
-		cb = tracer_cost("builtin", what)
-		ce = tracer_cost("icmp_ep", what)
-		printf "\n%s: untraced, %s instructions an operation with the built-in, %s with icmp_ep (%s);", what,
+		printf "\n%s, untraced: %s instructions an operation with the built-in, %s with icmp_ep (%s)\n", what,
 		       rb ? sprintf("%.0f", 1e9 / rb) : "-",
 		       re ? sprintf("%.0f", 1e9 / re) : "-",
 		       rb && re ? sprintf("%+.0f", 1e9 / re - 1e9 / rb) : "-"
-		printf " tracer %.0f / %.0f a traced call\n", cb, ce
-		print "| function                   | built-in calls/op | instr/call | icmp_ep calls/op | instr/call |"
-		print "|----------------------------|----------|-----------|----------|-----------|"
-		# The costliest per operation first.
+		print "|                            | built-in            | icmp_ep             |"
+		print "| function                   | calls/op | instr/call | calls/op | instr/call |"
+		print "|----------------------------|----------|------------|----------|------------|"
 		n = 0
 		for (j = 1; j <= nfns[what]; j++) {
 			f = fns[what, j]
-			cost = 0
-			for (k = 0; k < 2; k++) {
-				key = (k ? "icmp_ep" : "builtin") SUBSEP what SUBSEP f
-				if (key in ns)
-					cost += ns[key]
-			}
-			order[++n] = sprintf("%020.0f %s", 1e15 - cost, f)
+			order[++n] = sprintf("%d %s", fpass[what, f], f)
 		}
 		sort(order, n)
 		for (j = 1; j <= n; j++) {
-			f = substr(order[j], 22)
+			f = substr(order[j], index(order[j], " ") + 1)
 			printf "| %-26s | %s | %s |\n", f,
-			       cell("builtin", what, f, cb, d),
-			       cell("icmp_ep", what, f, ce, d)
+			       cell("builtin", what, f, d),
+			       cell("icmp_ep", what, f, d)
 		}
 		delete order
 	}

@@ -11,9 +11,9 @@
 #   - two vCPUs in plain TCG time, for those bound by memory, socket counts
 #     and contention (W2-2cpu, W3, W4, W6, slab per socket), which
 #     instruction counts do not see.
-#   BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 1, a
-#   fraction allowed), BENCH_WORKLOADS (default all; or e.g.
-#   W1-v4,UDP-v6-fw,W3: a boot none of whose workloads is asked is left out)
+#   BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 0.5),
+#   BENCH_WORKLOADS (default all; or e.g. W1-v4,UDP-v6-fw,W3: a boot none
+#   of whose workloads is asked is left out)
 # BENCH_PROFILE=1 instead boots once under -icount and prints, per function
 # of each receive path, the instructions a call costs, from ftrace's
 # function_graph (PROFILE_SECONDS, default 0.2, per traced run).
@@ -22,7 +22,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 rounds=${BENCH_ROUNDS:-3}
-seconds=${BENCH_SECONDS:-1}
+seconds=${BENCH_SECONDS:-0.5}
 workloads=${BENCH_WORKLOADS:-all}
 image=$build/stock
 
@@ -73,7 +73,7 @@ args="guest.rounds=$rounds guest.bench_seconds=$seconds guest.workloads=$workloa
 logs=
 # Each -icount measurement takes 10-30 host seconds a guest second.
 if wanted W1-v4 W1-v6 W1-v4-fw W1-v6-fw UDP-v4 UDP-v6 UDP-v4-fw UDP-v6-fw \
-	raw-v4 raw-v6 raw-v4-fw raw-v6-fw W2 raw-v4-newns raw-v6-newns; then
+	raw-v4 raw-v6 raw-v4-fw raw-v6-fw W2 raw-v4-newns raw-v6-newns W3-instr; then
 	echo "bench: $rounds rounds of ${seconds}-second measurements on $release, one vCPU, -icount" >&2
 	out=$build/vm-bench-icount
 	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" "$(limit 1200 900)" \
