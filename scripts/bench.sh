@@ -16,7 +16,7 @@
 #   of whose workloads is asked is left out)
 # BENCH_PROFILE=1 instead boots once under -icount and prints, per function
 # of each receive path, the instructions a call costs, from ftrace's
-# function_graph (PROFILE_SECONDS, default 0.2, per traced run).
+# function_graph (PROFILE_SECONDS, default 0.05, per traced run).
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -64,7 +64,7 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
 	echo "bench: receive paths under function_graph, -icount, on $release" >&2
 	out=$build/vm-bench-profile
 	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" 3600 \
-		"guest.profile=1 guest.clock=icount"
+		"guest.profile=1 guest.profile_seconds=${PROFILE_SECONDS:-0.05} guest.clock=icount"
 	tr -d '\r' <"$out/results.log" | "$scripts/bench-report.sh"
 	exit
 fi
