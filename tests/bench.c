@@ -256,8 +256,8 @@ static double parse_seconds(const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || end == s || !(v >= 0.1 && v <= 3600)) {
-		fprintf(stderr, "bench: '%s' is not seconds in [0.1, 3600]\n",
+	if (errno || *end || end == s || !(v >= 0.01 && v <= 3600)) {
+		fprintf(stderr, "bench: '%s' is not seconds in [0.01, 3600]\n",
 			s);
 		exit(2);
 	}
