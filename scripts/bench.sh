@@ -58,6 +58,8 @@ limit() {
 		'BEGIN { x = r * (s < 1 ? 1 : s) * n + m; printf "%d\n", x + 0.999 }'
 }
 
+# The profile's image of its own, so that it may run beside `make bench`.
+[ -z "${BENCH_PROFILE:-}" ] || image=$build/bench-profile
 icmp_ep_stock_image "$image"
 
 if [ -n "${BENCH_PROFILE:-}" ]; then
