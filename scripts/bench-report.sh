@@ -71,7 +71,7 @@ $1 == "INFO" {
 }
 
 # PROFILE IMPL CASE - NAME VALUE, or PROFILE IMPL CASE FUNCTION CALLS
-# SUM_NS NESTED PASS (tests/guest/bench).
+# SUM_NS HOLDS PASS (tests/guest/bench).
 $1 == "PROFILE" {
 	nprof++
 	if ($4 == "-") {
@@ -82,8 +82,9 @@ $1 == "PROFILE" {
 	}
 	calls[$2, $3, $4] = $5
 	ns[$2, $3, $4] = $6
-	nested[$2, $3, $4] = $7
+	holds[$2, $3, $4] = $7
 	passof[$2, $3, $4] = $8
+	traced[$2, $3, $8] += $5
 	if (!(($3, $4) in seen_fn)) {
 		seen_fn[$3, $4]
 		fns[$3, ++nfns[$3]] = $4
@@ -172,16 +173,29 @@ function header(title) {
 # side, in the order of the passes (tests/guest/bench), outermost first.
 # Per call, the duration less d, the instructions of the tracer inside a
 # call, which is the duration of __rcu_read_lock() less its four.  Calls
-# per operation count the operations of the traced run of that pass.  A "*"
-# marks a figure that holds traced calls nested in it (and their tracer).
-function cell(impl, what, f, d,    key, ops) {
+# per operation count the operations of the traced run of that pass.  A
+# call that holds traced calls (HOLDS) also loses their whole tracer cost,
+# c each: the instructions the traced run took an operation more than the
+# untraced one, over its traced calls an operation.  Its figure is marked
+# "~", as c is an average.
+function tracer_cost(impl, what, pass,    ops, per) {
+	ops = run[impl, what, "traced" pass "rate"] * run[impl, what, "seconds"]
+	if (ops <= 0 || !traced[impl, what, pass] || !run[impl, what, "rate"])
+		return 0
+	per = 1e9 / run[impl, what, "traced" pass "rate"] - \
+	      1e9 / run[impl, what, "rate"]
+	return per / (traced[impl, what, pass] / ops)
+}
+
+function cell(impl, what, f, d,    key, ops, net) {
 	key = impl SUBSEP what SUBSEP f
 	if (!(key in calls) || !calls[key])
 		return sprintf("%8s | %10s", "-", "-")
 	ops = run[impl, what, "traced" passof[key] "rate"] * \
 	      run[impl, what, "seconds"]
+	net = ns[key] - holds[key] * tracer_cost(impl, what, passof[key])
 	return sprintf("%8.3f | %9.0f%s", ops ? calls[key] / ops : 0,
-		       ns[key] / calls[key] - d, nested[key] ? "*" : " ")
+		       net / calls[key] - d, holds[key] ? "~" : " ")
 }
 
 function profile(    i, j, n, what, f, d, rb, re, key, order) {
