@@ -11,7 +11,7 @@
 #   - two vCPUs in plain TCG time, for those bound by memory, socket counts
 #     and contention (W2-2cpu, W3, W4, W6, slab per socket), which
 #     instruction counts do not see.
-#   BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 0.5),
+#   BENCH_ROUNDS (default 2), BENCH_SECONDS per measurement (default 0.5),
 #   BENCH_WORKLOADS (default all; or e.g. W1-v4,UDP-v6-fw,W3: a boot none
 #   of whose workloads is asked is left out)
 # BENCH_PROFILE=1 instead boots once under -icount and prints, per function
@@ -21,7 +21,7 @@ set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-2}
 seconds=${BENCH_SECONDS:-0.5}
 workloads=${BENCH_WORKLOADS:-all}
 image=$build/stock
