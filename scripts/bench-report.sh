@@ -213,9 +213,9 @@ function profile(    i, j, n, what, f, d, rb, re, key, order) {
 		       rb ? sprintf("%.0f", 1e9 / rb) : "-",
 		       re ? sprintf("%.0f", 1e9 / re) : "-",
 		       rb && re ? sprintf("%+.0f", 1e9 / re - 1e9 / rb) : "-"
-		print "|                            | built-in            | icmp_ep             |"
-		print "| function                   | calls/op | instr/call | calls/op | instr/call |"
-		print "|----------------------------|----------|------------|----------|------------|"
+		print "|                                | built-in              | icmp_ep               |"
+		print "| function                       | calls/op | instr/call | calls/op | instr/call |"
+		print "|--------------------------------|----------|------------|----------|------------|"
 		n = 0
 		for (j = 1; j <= nfns[what]; j++) {
 			f = fns[what, j]
@@ -224,7 +224,7 @@ function profile(    i, j, n, what, f, d, rb, re, key, order) {
 		sort(order, n)
 		for (j = 1; j <= n; j++) {
 			f = substr(order[j], index(order[j], " ") + 1)
-			printf "| %-26s | %s | %s |\n", f,
+			printf "| %-30s | %s | %s |\n", f,
 			       cell("builtin", what, f, d),
 			       cell("icmp_ep", what, f, d)
 		}
