@@ -16,7 +16,9 @@
 #   of whose workloads is asked is left out)
 # BENCH_PROFILE=1 instead boots once under -icount and prints, per function
 # of each receive path, the instructions a call costs, from ftrace's
-# function_graph (PROFILE_SECONDS, default 0.05, per traced run).
+# function_graph (PROFILE_SECONDS, default 0.05, per traced run), in the
+# namespace without a firewall (PROFILE_SETUPS=plain), or with one (fw), or
+# both (plain,fw).
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -66,7 +68,7 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
 	echo "bench: receive paths under function_graph, -icount, on $release" >&2
 	out=$build/vm-bench-profile
 	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" 3600 \
-		"guest.profile=1 guest.profile_seconds=${PROFILE_SECONDS:-0.05} guest.clock=icount"
+		"guest.profile=1 guest.profile_seconds=${PROFILE_SECONDS:-0.05} guest.profile_setups=${PROFILE_SETUPS:-plain} guest.clock=icount"
 	tr -d '\r' <"$out/results.log" | "$scripts/bench-report.sh"
 	exit
 fi

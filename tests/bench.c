@@ -23,7 +23,7 @@
  *	per second.
  *
  *   bench udp FAMILY SECONDS
- *	W5: UDP datagrams per second, echoed to itself on loopback.  Under
+ *	UDP datagrams per second, echoed to itself on loopback.  Under
  *	"beside", with a ping socket bound, so that any hook of ours is live.
  *
  *   bench mkns COUNT
