@@ -67,7 +67,8 @@ icmp_ep_stock_image "$image"
 if [ -n "${BENCH_PROFILE:-}" ]; then
 	echo "bench: receive paths under function_graph, -icount, on $release" >&2
 	out=$build/vm-bench-profile
-	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" 3600 \
+	# 22 minutes for one setup on a loaded host; twice that, and a hang.
+	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" 6000 \
 		"guest.profile=1 guest.profile_seconds=${PROFILE_SECONDS:-0.05} guest.profile_setups=${PROFILE_SETUPS:-plain} guest.clock=icount"
 	tr -d '\r' <"$out/results.log" | "$scripts/bench-report.sh"
 	exit
@@ -75,12 +76,13 @@ fi
 
 args="guest.rounds=$rounds guest.bench_seconds=$seconds guest.workloads=$workloads"
 logs=
-# Each -icount measurement takes 10-30 host seconds a guest second.
+# Each -icount measurement takes 10-40 host seconds a guest second: 23
+# minutes for 2 rounds of 0.5 s on a loaded host.
 if wanted W1-v4 W1-v6 W1-v4-fw W1-v6-fw UDP-v4 UDP-v6 UDP-v4-fw UDP-v6-fw \
 	raw-v4 raw-v6 raw-v4-fw raw-v6-fw W2 raw-v4-newns raw-v6-newns W3-instr; then
 	echo "bench: $rounds rounds of ${seconds}-second measurements on $release, one vCPU, -icount" >&2
 	out=$build/vm-bench-icount
-	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" "$(limit 1200 900)" \
+	ICMP_EP_CPUS=1 ICMP_EP_ICOUNT=1 boot "$out" "$(limit 2400 900)" \
 		"$args guest.clock=icount"
 	logs="$out/results.log"
 fi
