@@ -57,7 +57,7 @@ for t in iptables ip6tables; do
 done
 xtables=/usr/lib/x86_64-linux-gnu/xtables
 copy_with_libs "$xtables"/*.so
-# Programs one run asks for besides (scripts/bench.sh's perf).
+# Programs one run asks for besides (ICMP_EP_EXTRA_BINS, paths).
 # shellcheck disable=SC2086 # a list of paths
 [ -z "${ICMP_EP_EXTRA_BINS:-}" ] || copy_with_libs $ICMP_EP_EXTRA_BINS
 

@@ -4,6 +4,10 @@
 # run:   vm-run.sh KERNEL INITRD OUT_DIR MODE TIMEOUT_SECONDS [MEMORY_MB]
 # ICMP_EP_ARGS adds guest.* settings to the kernel command line (not
 # icmp_ep.*: kmod's modprobe would hand those to the module as parameters).
+# ICMP_EP_CPUS sets the number of vCPUs (default 2).  ICMP_EP_ICOUNT=1 runs
+# the guest under -icount shift=0,sleep=off: its clock advances 1 ns per
+# guest instruction, and jumps over idle time, so that a rate per guest
+# second is a rate per 10^9 instructions, whatever the host's load.
 #
 # OUT_DIR gets console.log (serial console) and results.log (the guest's
 # verdicts, second serial port).  Prints "vm: N passed, N failed" and exits
@@ -23,9 +27,13 @@ console=$out/console.log
 results=$out/results.log
 rm -f "$console" "$results"
 
+icount=
+[ -z "${ICMP_EP_ICOUNT:-}" ] || icount="-icount shift=0,sleep=off"
+
 status=0
+# shellcheck disable=SC2086 # $icount is one option and its value, or none
 timeout "$limit" qemu-system-x86_64 -nodefaults -no-user-config \
-	-machine pc -accel tcg -cpu max -smp 2 -m "$mem" \
+	-machine pc -accel tcg -cpu max -smp "${ICMP_EP_CPUS:-2}" -m "$mem" $icount \
 	-display none -monitor none -nic none -no-reboot \
 	-serial "file:$console" -serial "file:$results" \
 	-kernel "$kernel" -initrd "$initrd" \

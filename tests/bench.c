@@ -22,9 +22,9 @@
  *	At the last count, measure socket + autobind (first send) + close
  *	per second.
  *
- *   bench udp SECONDS
- *	W5: UDP datagrams per second, echoed to itself on loopback, with one
- *	ping socket open so that any hook of ours is live.
+ *   bench udp FAMILY SECONDS
+ *	UDP datagrams per second, echoed to itself on loopback.  Under
+ *	"beside", with a ping socket bound, so that any hook of ours is live.
  *
  *   bench mkns COUNT
  *	Create COUNT network namespaces, kept alive by bind mounts under
@@ -41,7 +41,18 @@
  *	Any of the above in a network namespace of its own, new, with lo up
  *	and ping_group_range open: one where no socket was ever opened.
  *
- * Runs as root, in a namespace whose ping_group_range includes gid 0.
+ *   bench ns PATH COMMAND ARGS...
+ *	Any of the above in the network namespace PATH names (such as
+ *	/run/netns/NAME), as it was set up.
+ *
+ *   bench beside FAMILY COMMAND ARGS...
+ *	Any of the above with a ping socket of FAMILY bound (to the wildcard
+ *	address, ident 0, so an ident of its own) and open all along: the
+ *	socket that makes a namespace's traffic pass icmp_ep's receive hook.
+ *
+ * SECONDS may have a fraction (0.5).  The prefixes combine, in that order:
+ * bench ns /run/netns/fw beside 6 udp 6 1.  Runs as root, in a namespace
+ * whose ping_group_range includes gid 0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -238,6 +249,21 @@ static int parse_choice(const char *s, const struct choice *c)
 	exit(2);
 }
 
+static double parse_seconds(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || end == s || !(v >= 0.01 && v <= 3600)) {
+		fprintf(stderr, "bench: '%s' is not seconds in [0.01, 3600]\n",
+			s);
+		exit(2);
+	}
+	return v;
+}
+
 static long parse_count(const char *s, long min, long max)
 {
 	char *end;
@@ -267,7 +293,7 @@ static int cmd_pingpong(char **argv)
 	struct endpoint ep;
 	int family = parse_choice(argv[0], &families);
 	enum kind kind = parse_choice(argv[1], &kinds);
-	double seconds = parse_count(argv[2], 1, 3600);
+	double seconds = parse_seconds(argv[2]);
 
 	endpoint_open(&ep, family, kind, getpid());
 	printf("rate %.0f\n", pingpong(&ep, seconds));
@@ -409,7 +435,7 @@ static int cmd_flood(char **argv)
 {
 	int family = parse_choice(argv[0], &families);
 	enum kind kind = parse_choice(argv[1], &kinds);
-	double seconds = parse_count(argv[2], 1, 3600);
+	double seconds = parse_seconds(argv[2]);
 	int threads = parse_count(argv[3], 1, 256);
 	int window = parse_count(argv[4], 1, 1024);
 	int cpus = argv[5] ? parse_count(argv[5], 1, 64) : 0;
@@ -481,7 +507,7 @@ static double churn_rate(double seconds)
 
 static int cmd_scale(char **argv)
 {
-	double seconds = parse_count(argv[0], 1, 3600);
+	double seconds = parse_seconds(argv[0]);
 	double opening = 0, t0;
 	long have = 0, max = 0, to;
 	struct endpoint ep;
@@ -516,17 +542,17 @@ static int cmd_scale(char **argv)
 
 static int cmd_udp(char **argv)
 {
-	double seconds = parse_count(argv[0], 1, 3600);
+	int family = parse_choice(argv[0], &families);
+	double seconds = parse_seconds(argv[1]);
 	struct sockaddr_storage ss;
-	socklen_t len = sockaddr_loopback(AF_INET, 0, &ss);
+	socklen_t len = sockaddr_loopback(family, 0, &ss);
 	double start, end, t;
 	unsigned long n = 0;
 	char buf[64] = "";
-	int fd, keep;
+	int fd;
 
-	keep = open_connected(AF_INET, KIND_PING);
-	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-	if (keep < 0 || fd < 0 || bind(fd, (void *)&ss, len) ||
+	fd = socket(family, SOCK_DGRAM, IPPROTO_UDP);
+	if (fd < 0 || bind(fd, (void *)&ss, len) ||
 	    getsockname(fd, (void *)&ss, &len) ||
 	    connect(fd, (void *)&ss, len))
 		die("bench: udp socket");
@@ -579,21 +605,42 @@ static int cmd_mkns(char **argv)
 	return 0;
 }
 
-static void enter_ns(long i)
+static void enter_ns_path(const char *path)
 {
-	char path[64];
-	int fd;
+	int fd = open(path, O_RDONLY);
 
-	ns_path(path, sizeof(path), i);
-	fd = open(path, O_RDONLY);
 	if (fd < 0 || setns(fd, CLONE_NEWNET))
 		die("bench: setns");
 	close(fd);
 }
 
+static void enter_ns(long i)
+{
+	char path[64];
+
+	ns_path(path, sizeof(path), i);
+	enter_ns_path(path);
+}
+
+/*
+ * A ping socket of @family bound to the wildcard address with ident 0,
+ * which picks a free ident and hashes the socket, as a bind() by ping(8)
+ * or an autobind would.  It stays open until the program exits.
+ */
+static void bind_beside(int family)
+{
+	struct sockaddr_storage ss = { .ss_family = family };
+	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) :
+					    sizeof(struct sockaddr_in6);
+	int fd = socket(family, SOCK_DGRAM, ping_proto(family));
+
+	if (fd < 0 || bind(fd, (void *)&ss, len))
+		die("bench: beside: ping socket");
+}
+
 static int cmd_netns(char **argv)
 {
-	double seconds = parse_count(argv[0], 1, 3600);
+	double seconds = parse_seconds(argv[0]);
 	long count = parse_count(argv[1], 1, 10000);
 	long per_ns = parse_count(argv[2], 1, 65000);
 	long have = 0, i;
@@ -663,7 +710,7 @@ int main(int argc, char **argv)
 		int (*run)(char **argv);
 	} cmds[] = {
 		{ "pingpong", 3, cmd_pingpong }, { "flood", 5, cmd_flood },
-		{ "scale", 2, cmd_scale }, { "udp", 1, cmd_udp },
+		{ "scale", 2, cmd_scale }, { "udp", 2, cmd_udp },
 		{ "mkns", 1, cmd_mkns }, { "netns", 3, cmd_netns },
 		{ "mem", 2, cmd_mem },
 	};
@@ -676,9 +723,19 @@ int main(int argc, char **argv)
 		namespace_setup();
 		argc--;
 		argv++;
+	} else if (argc > 3 && !strcmp(argv[1], "ns")) {
+		enter_ns_path(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 3 && !strcmp(argv[1], "beside")) {
+		bind_beside(parse_choice(argv[2], &families));
+		argc -= 2;
+		argv += 2;
 	}
 	for (i = 0; argc > 1 && i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name) && argc - 2 >= cmds[i].args)
 			return cmds[i].run(argv + 2);
-	return usage("usage: bench [newns] pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
+	return usage("usage: bench [newns | ns PATH] [beside FAMILY]\n"
+		     "             pingpong|flood|scale|udp|mkns|netns|mem ARGS...\n");
 }
