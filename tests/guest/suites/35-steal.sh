@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# The receive path's two economies (issue 15), at their edges:
+# The receive path's two economies, at their edges:
 # - a reply that no raw socket could see is queued itself (replies_stolen),
 #   otherwise cloned (replies_delivered), and a raw socket opened while
 #   replies flow sees every reply from then on, as with the built-in;
