@@ -135,6 +135,19 @@ reasm_counters() {
 		awk '$1 == "ipv6_drop_no_reassembly"' /proc/net/stat/icmp_ep
 }
 
+# defrag_unloaded: unload icmp_ep and nf_defrag_ipv6, for the suites that
+# start without it; false, with what holds it in DEFRAG_HOLDER, if it is
+# still loaded.  Nothing to do, and false with an empty DEFRAG_HOLDER,
+# where nf_defrag_ipv6 is built in (the debug kernels).
+defrag_unloaded() {
+	DEFRAG_HOLDER=
+	[ -d "/lib/modules/$(uname -r)/kernel" ] || return 1
+	unload_module
+	rmmod nf_defrag_ipv6 2>/dev/null
+	DEFRAG_HOLDER=$(grep '^nf_defrag_ipv6 ' /proc/modules)
+	[ -z "$DEFRAG_HOLDER" ]
+}
+
 # reasm_probe OUT N: N fragmented echo replies (two fragments each) injected
 # on lo to a ping socket on [::1]:4324, as uid 65534, which is the first
 # IPv6 socket if none is open.  OUT gets how far reasm_counters moved

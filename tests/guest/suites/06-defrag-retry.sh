@@ -10,14 +10,11 @@
 # 05-fresh-insmod, whose nf_defrag_ipv6 nothing else holds yet.
 . /tests/guest/lib.sh
 
-# Only meaningful where nf_defrag_ipv6 is a module.
-[ -d "/lib/modules/$(uname -r)/kernel" ] || exit 0
-
 N=20
-unload_module
-rmmod nf_defrag_ipv6 2>/dev/null
-if grep -q "^nf_defrag_ipv6 " /proc/modules; then
-	fail defrag-retry/unloaded "nf_defrag_ipv6 is in use: $(grep '^nf_defrag_ipv6 ' /proc/modules)"
+# Only meaningful where nf_defrag_ipv6 is a module.
+if ! defrag_unloaded; then
+	[ -z "$DEFRAG_HOLDER" ] ||
+		fail defrag-retry/unloaded "nf_defrag_ipv6 is in use: $DEFRAG_HOLDER"
 	exit 0
 fi
 

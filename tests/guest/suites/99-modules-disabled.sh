@@ -8,14 +8,11 @@
 # first; scripts/check.sh gives it a boot of its own.
 . /tests/guest/lib.sh
 
-# Only meaningful where nf_defrag_ipv6 is a module.
-[ -d "/lib/modules/$(uname -r)/kernel" ] || exit 0
-
 N=20
-unload_module
-rmmod nf_defrag_ipv6 2>/dev/null
-if grep -q "^nf_defrag_ipv6 " /proc/modules; then
-	echo "modules-disabled: not run: nf_defrag_ipv6 is in use here ($(grep '^nf_defrag_ipv6 ' /proc/modules)); this suite needs a boot of its own (guest.suites=modules-disabled)"
+# Only meaningful where nf_defrag_ipv6 is a module.
+if ! defrag_unloaded; then
+	[ -z "$DEFRAG_HOLDER" ] ||
+		echo "modules-disabled: not run: nf_defrag_ipv6 is in use here ($DEFRAG_HOLDER); this suite needs a boot of its own (guest.suites=modules-disabled)"
 	exit 0
 fi
 
