@@ -27,6 +27,11 @@ check() {
 	fi
 }
 
+# centiseconds: hundredths of a second since boot.
+centiseconds() {
+	sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime
+}
+
 as_nobody() {
 	/tests/bin/runas $NOBODY $NOBODY "$@"
 }
