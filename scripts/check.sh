@@ -4,153 +4,163 @@
 # 6.1 and 6.12 kernels, prove the Debian package on both, and run the
 # KASAN/lockdep/kmemleak/KUnit debug kernels: every guest suite and KUnit
 # on 6.1, KUnit on 6.12 (DEBUG_SUITES_612=all runs every guest suite there
-# too: about 20 minutes more, on top of a fresh machine's 54.5).
-# The last line printed is "N passed, N failed".
+# too).
+#
+# A guest keeps about one host core busy, often less, so the work runs in
+# lanes side by side (scripts/lib.sh's steps), each VM with its own two
+# vCPUs and its own directory: the debug kernels (built on a fresh machine,
+# then booted), each stock kernel's VM, and the package.  Each step's
+# output goes to build/check/STEP.log and is printed whole when the step
+# ends.  The summary gives every step's verdicts and wall time; the last
+# line printed is "N passed, N failed".
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
-summary=
+series="6.1 6.12"
 
-record() {
-	# record NAME PASSED FAILED
-	passed=$((passed + $2))
-	failed=$((failed + $3))
-	summary="$summary$(printf '  %-28s %4d passed, %d failed' "$1" "$2" "$3")
-"
+# stock SERIES: every guest suite, the differential ones included, on
+# Debian's kernel of SERIES, against its own built-in ping sockets.
+stock() {
+	release=$(icmp_ep_stock_release "$1")
+	[ -f "$build/stock-$1/initramfs.gz" ] || return 0
+	icmp_ep_vm "vm-$1" "/boot/vmlinuz-$release" \
+		"$build/stock-$1/initramfs.gz" 1800 2048
 }
 
-# step NAME COMMAND...: a build or static check counts as one test.
-step() {
-	name=$1
-	shift
-	echo "== $name"
-	if "$@"; then
-		record "$name" 1 0
+# package RELEASE...: the Debian package, installed for both kernels at
+# once, then each kernel booted with the module DKMS built for it, loaded
+# by modprobe.
+package() {
+	dkms_root=$build/dkms-root
+	icmp_ep_step deb "$scripts/deb-check.sh" "$dkms_root" "$@"
+	for s in $series; do
+		release=$(icmp_ep_stock_release "$s")
+		[ -d "$dkms_root/lib/modules/$release" ] || continue
+		out=$build/dkms-$s
+		mkdir -p "$out"
+		"$scripts/initramfs.sh" "$out/initramfs.gz" "$build/stock-$s" \
+			"$build/bin" "$release" "$dkms_root"
+		export ICMP_EP_ARGS=guest.suites=dkms
+		icmp_ep_vm "vm-dkms-$s" "/boot/vmlinuz-$release" \
+			"$out/initramfs.gz" 600 1024
+		unset ICMP_EP_ARGS
+	done
+}
+
+# stock_then_package RELEASE...: stock 6.1, then the package.
+stock_then_package() {
+	stock 6.1
+	package "$@"
+}
+
+# debug_kernel SERIES [NICE]: build the debug kernel, or find it cached;
+# its tree in build/check/tree-SERIES.  A build that nothing waits for
+# yields the CPU to the VMs at NICE.
+debug_kernel() {
+	nice -n "${2:-0}" "$scripts/debug-kernel.sh" "$1" >"$steps_dir/tree-$1"
+}
+
+# The guest suites under the 6.1 sanitizers take longest of all: they run
+# in two VMs side by side, the suites named here in one, the rest (KUnit
+# among them, and any suite added later) in the other.  Balanced by their
+# time under KASAN.
+debug_shard_a=05-,10-,20-,30-,35-,40-,45-ipsec,60-,65-
+
+# debug_vm SERIES TREE NAME [SHARD_ARGS]: boot the debug kernel of SERIES
+# with the guest suites SHARD_ARGS pick.
+debug_vm() {
+	ICMP_EP_ARGS=${4:-}
+	export ICMP_EP_ARGS
+	icmp_ep_vm "$3" "$2/arch/x86/boot/bzImage" "$build/debug-$1/initramfs.gz" \
+		3600 2048
+	unset ICMP_EP_ARGS
+}
+
+# debug_image SERIES [NICE]: build the debug kernel (or find it cached),
+# the module and its KUnit suite against it, and the guest image; the
+# kernel's tree in build/check/debug-ready-SERIES.
+debug_image() {
+	icmp_ep_step "debug-kernel-$1" debug_kernel "$1" "${2:-0}"
+	[ -s "$steps_dir/tree-$1" ] || return 1
+	tree=$(cat "$steps_dir/tree-$1")
+	out=$build/debug-$1
+	icmp_ep_step "build-debug-$1" "$scripts/build-module.sh" "$tree" "$out"
+	[ -f "$out/icmp_ep_test.ko" ] || return 1
+	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
+	echo "$tree" >"$steps_dir/debug-ready-$1"
+}
+
+# debug_612: KUnit on the 6.12 debug kernel, or every guest suite with
+# DEBUG_SUITES_612=all.
+debug_612() {
+	# After 6.1's, whose VMs are the longest runs, and behind them.
+	until [ -f "$steps_dir/debug-ready-6.1" ]; do
+		sleep 2
+	done
+	debug_image 6.12 10 || return 0
+	tree=$(cat "$steps_dir/debug-ready-6.12")
+	if [ "${DEBUG_SUITES_612:-kunit}" = all ]; then
+		debug_vm 6.12 "$tree" vm-debug-6.12
+		icmp_ep_kunit kunit-6.12 "$tree" "$build/vm-debug-6.12/results.log"
 	else
-		record "$name" 0 1
+		debug_vm 6.12 "$tree" vm-debug-6.12-kunit guest.suites=kunit
+		icmp_ep_kunit kunit-6.12 "$tree" \
+			"$build/vm-debug-6.12-kunit/results.log"
 	fi
 }
 
-# vm NAME KERNEL INITRD TIMEOUT MEM: boot and count the guest's verdicts.
-vm() {
-	name=$1
-	echo "== $name"
-	out=$build/$name
-	set +e
-	"$scripts/vm-run.sh" "$2" "$3" "$out" check "$4" "$5" >"$out.log"
-	rc=$?
-	set -e
-	line=$(tail -n 1 "$out.log")
-	echo "$line"
-	p=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-	[ -n "$p" ] || { p=0; f=1; }
-	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
-	record "$name" "$p" "$f"
-}
-
-# kunit NAME TREE RESULTS: parse the KTAP the guest sent with the kernel's
-# parser.
-kunit() {
-	name=$1
-	shift
-	echo "== $name"
-	ktap=$build/$name.ktap
-	# The serial line adds CRs.  6.1 prints no top-level KTAP header for
-	# suites loaded from a module, only each suite's own, and without one
-	# the parser reports every suite as crashed; 6.12 prints its own
-	# header and plan, and a second header would hide them.
-	sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$2" | sed '1d;$d' | tr -d '\r' \
-		>"$ktap.raw"
-	{
-		head -n 1 "$ktap.raw" | grep -q '^KTAP version' ||
-			echo "KTAP version 1"
-		cat "$ktap.raw"
-	} >"$ktap"
-	rm -f "$ktap.raw"
-	log=$build/$name.log
-	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$log" 2>&1 || true
-	cat "$log"
-	# e.g. "Testing complete. Ran 41 tests: passed: 40, failed: 1, errors: 2"
-	counts=$(grep 'Testing complete' "$log" | tail -n 1)
-	ran=$(echo "$counts" | sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p')
-	p=$(echo "$counts" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
-	skipped=$(echo "$counts" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
-	e=$(echo "$counts" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
-	p=${p:-0}
-	f=$((${ran:-1} - p - ${skipped:-0} + ${e:-0}))
-	[ -n "$ran" ] && [ "$ran" -gt 0 ] || f=$((f > 0 ? f : 1))
-	record "$name" "$p" "$f"
+# debug_61 SHARD: one half of the guest suites under the 6.1 sanitizers;
+# shard a also builds the kernel and the image, which shard b waits for.
+debug_61() {
+	if [ "$1" = a ]; then
+		debug_image 6.1 || { : >"$steps_dir/debug-ready-6.1"; return 0; }
+		tree=$(cat "$steps_dir/debug-ready-6.1")
+		debug_vm 6.1 "$tree" vm-debug-6.1a "guest.suites=$debug_shard_a"
+		return 0
+	fi
+	until [ -f "$steps_dir/debug-ready-6.1" ]; do
+		sleep 2
+	done
+	tree=$(cat "$steps_dir/debug-ready-6.1")
+	[ -n "$tree" ] || return 0
+	debug_vm 6.1 "$tree" vm-debug-6.1b "guest.skip=$debug_shard_a"
+	icmp_ep_kunit kunit-6.1 "$tree" "$build/vm-debug-6.1b/results.log"
 }
 
 icmp_ep_deps
-mkdir -p "$build"
+icmp_ep_steps_init "$build/check"
 
-series="6.1 6.12"
+# Every VM's image holds the test programs: built once, first.
+icmp_ep_step build-tests make -s -C "$here/tests" O="$build/bin"
+# The debug kernels are a fresh machine's longest builds, and their VMs
+# the longest runs: they start next and go on beside everything else.
+# debug-kernel.sh builds one kernel at a time, 6.1 first.
+icmp_ep_lane debug-6.1a debug_61 a
+icmp_ep_lane debug-6.1b debug_61 b
+icmp_ep_lane debug-6.12 debug_612
 
-step lint "$scripts/lint.sh"
-step build-tests make -s -C "$here/tests" O="$build/bin"
-
-# Every guest suite, the differential ones included, on each Debian
-# kernel, against that kernel's own built-in ping sockets.
+icmp_ep_step lint "$scripts/lint.sh"
 releases=
 for s in $series; do
 	release=$(icmp_ep_stock_release "$s")
 	releases="$releases $release"
-	out=$build/stock-$s
-	step "build-$s" "$scripts/build-module.sh" \
-		"/usr/src/linux-headers-$release" "$out"
-	[ -f "$out/icmp_ep.ko" ] || continue
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin" \
-		"$release"
-	vm "vm-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 900 2048
+	icmp_ep_step "build-$s" "$scripts/build-module.sh" \
+		"/usr/src/linux-headers-$release" "$build/stock-$s"
+	# Packed before the package lane installs anything on this machine.
+	[ ! -f "$build/stock-$s/icmp_ep.ko" ] ||
+		"$scripts/initramfs.sh" "$build/stock-$s/initramfs.gz" \
+			"$build/stock-$s" "$build/bin" "$release"
 done
+icmp_ep_step install "$scripts/install-check.sh" \
+	"/usr/src/linux-headers-$(icmp_ep_stock_release 6.1)" "$build/stock-6.1"
+icmp_ep_step docs python3 -m docutils --halt=warning \
+	"$here/Documentation/icmp_ep.rst" /dev/null
+icmp_ep_report
 
-release=$(icmp_ep_stock_release 6.1)
-step install "$scripts/install-check.sh" "/usr/src/linux-headers-$release" \
-	"$build/stock-6.1"
-
-# The Debian package, installed for both kernels at once, then each
-# kernel booted with the module DKMS built for it, loaded by modprobe.
-dkms_root=$build/dkms-root
+# The stock kernels' VMs side by side, the package after the first.
 # shellcheck disable=SC2086 # one argument per release
-step deb "$scripts/deb-check.sh" "$dkms_root" $releases
-for s in $series; do
-	release=$(icmp_ep_stock_release "$s")
-	[ -d "$dkms_root/lib/modules/$release" ] || continue
-	out=$build/dkms-$s
-	mkdir -p "$out"
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$build/stock-$s" \
-		"$build/bin" "$release" "$dkms_root"
-	export ICMP_EP_ARGS=guest.suites=dkms
-	vm "vm-dkms-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 300 1024
-	unset ICMP_EP_ARGS
-done
-step docs python3 -m docutils --halt=warning "$here/Documentation/icmp_ep.rst" /dev/null
-
-# KASAN, lockdep, kmemleak and KUnit, on a debug build of each series.
-for s in $series; do
-	debug_tree=$("$scripts/debug-kernel.sh" "$s")
-	out=$build/debug-$s
-	step "build-debug-$s" "$scripts/build-module.sh" "$debug_tree" "$out"
-	[ -f "$out/icmp_ep_test.ko" ] || continue
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
-	name=vm-debug-$s
-	if [ "$s" = 6.12 ] && [ "${DEBUG_SUITES_612:-kunit}" != all ]; then
-		name=vm-debug-$s-kunit
-		export ICMP_EP_ARGS=guest.suites=kunit
-	fi
-	vm "$name" "$debug_tree/arch/x86/boot/bzImage" \
-		"$out/initramfs.gz" 2700 2048
-	unset ICMP_EP_ARGS
-	kunit "kunit-$s" "$debug_tree" "$build/$name/results.log"
-done
-
-echo
-echo "Summary:"
-printf '%s' "$summary"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+icmp_ep_lane stock-6.1 stock_then_package $releases
+icmp_ep_lane stock-6.12 stock 6.12
+icmp_ep_wait_lanes
+icmp_ep_summary
