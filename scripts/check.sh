@@ -32,6 +32,11 @@ stock() {
 # once, then each kernel booted with the module DKMS built for it, loaded
 # by modprobe.
 package() {
+	# Not before every stock image is packed: the install changes what
+	# /lib/modules holds.
+	until [ -f "$steps_dir/stock-images-packed" ]; do
+		sleep 2
+	done
 	dkms_root=$build/dkms-root
 	icmp_ep_step deb "$scripts/deb-check.sh" "$dkms_root" "$@"
 	for s in $series; do
@@ -140,27 +145,32 @@ icmp_ep_lane debug-6.1a debug_61 a
 icmp_ep_lane debug-6.1b debug_61 b
 icmp_ep_lane debug-6.12 debug_612
 
-icmp_ep_step lint "$scripts/lint.sh"
+# Each stock kernel's VM as soon as its module and image are built; the
+# package after stock 6.1's VM.
 releases=
 for s in $series; do
+	releases="$releases $(icmp_ep_stock_release "$s")"
+done
+for s in $series; do
 	release=$(icmp_ep_stock_release "$s")
-	releases="$releases $release"
 	icmp_ep_step "build-$s" "$scripts/build-module.sh" \
 		"/usr/src/linux-headers-$release" "$build/stock-$s"
-	# Packed before the package lane installs anything on this machine.
 	[ ! -f "$build/stock-$s/icmp_ep.ko" ] ||
 		"$scripts/initramfs.sh" "$build/stock-$s/initramfs.gz" \
 			"$build/stock-$s" "$build/bin" "$release"
+	if [ "$s" = 6.1 ]; then
+		# shellcheck disable=SC2086 # one argument per release
+		icmp_ep_lane stock-6.1 stock_then_package $releases
+	else
+		icmp_ep_lane "stock-$s" stock "$s"
+	fi
 done
+: >"$steps_dir/stock-images-packed"
+icmp_ep_step lint "$scripts/lint.sh"
 icmp_ep_step install "$scripts/install-check.sh" \
 	"/usr/src/linux-headers-$(icmp_ep_stock_release 6.1)" "$build/stock-6.1"
 icmp_ep_step docs python3 -m docutils --halt=warning \
 	"$here/Documentation/icmp_ep.rst" /dev/null
 icmp_ep_report
-
-# The stock kernels' VMs side by side, the package after the first.
-# shellcheck disable=SC2086 # one argument per release
-icmp_ep_lane stock-6.1 stock_then_package $releases
-icmp_ep_lane stock-6.12 stock 6.12
 icmp_ep_wait_lanes
 icmp_ep_summary
