@@ -10,13 +10,25 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 series=${1:-6.1}
+out=$build/kunit-$series
+
+# debug_kernel: build the debug kernel, or find it cached; its tree in
+# $out.tree.
+debug_kernel() {
+	"$scripts/debug-kernel.sh" "$series" >"$out.tree"
+}
+
 icmp_ep_deps
 icmp_ep_steps_init "$build/kunit-check"
-
-tree=$("$scripts/debug-kernel.sh" "$series")
-out=$build/kunit-$series
-icmp_ep_step build-tests make -s -C "$here/tests" O="$build/bin"
-icmp_ep_step "build-debug-$series" "$scripts/build-module.sh" "$tree" "$out"
+rm -f "$out.tree"
+echo "kunit: the $series debug kernel (once per machine a build of about 10 minutes)"
+icmp_ep_step "debug-kernel-$series" debug_kernel
+if [ -s "$out.tree" ]; then
+	tree=$(cat "$out.tree")
+	icmp_ep_step build-tests make -s -C "$here/tests" O="$build/bin"
+	icmp_ep_step "build-debug-$series" "$scripts/build-module.sh" \
+		"$tree" "$out"
+fi
 if [ -f "$out/icmp_ep_test.ko" ]; then
 	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
 	export ICMP_EP_ARGS=guest.suites=kunit
