@@ -6,8 +6,8 @@
 # on 6.1, KUnit on 6.12 (DEBUG_SUITES_612=all runs every guest suite there
 # too).
 #
-# A guest keeps about one host core busy, often less, so the work runs in
-# lanes side by side (scripts/lib.sh's steps), each VM with its own two
+# A guest leaves the host's cores idle part of its time, so the work runs
+# in lanes side by side (scripts/lib.sh's steps), each VM with its own two
 # vCPUs and its own directory: the debug kernels (built on a fresh machine,
 # then booted), each stock kernel's VM, and the package.  Each step's
 # output goes to build/check/STEP.log and is printed whole when the step
