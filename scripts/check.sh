@@ -6,18 +6,31 @@
 # on 6.1, KUnit on 6.12 (DEBUG_SUITES_612=all runs every guest suite there
 # too).
 #
-# A guest leaves the host's cores idle part of its time, so the work runs
-# in lanes side by side (scripts/lib.sh's steps), each VM with its own two
-# vCPUs and its own directory: the debug kernels (built on a fresh machine,
-# then booted), each stock kernel's VM, and the package.  Each step's
-# output goes to build/check/STEP.log and is printed whole when the step
-# ends.  The summary gives every step's verdicts and wall time; the last
-# line printed is "N passed, N failed".
+# The work runs in lanes side by side (scripts/lib.sh's steps), each VM
+# with its own two vCPUs and its own directory.  Two lanes of VMs, so
+# that two cores are kept busy while a guest waits, and no more, so that
+# a guest's own watchdogs (a soft lockup at 20 s, an RCU stall at 21 s)
+# do not take a starved vCPU for a stuck kernel: stock 6.1, the package
+# and half the guest suites under the 6.1 sanitizers in one; stock 6.12
+# and the other half in the other.  A third lane builds the debug kernels
+# (on a fresh machine; cached after) at nice 10, taking what the VMs
+# leave, then boots 6.12's for KUnit.  Each step's output goes to
+# build/check/STEP.log and is printed whole when the step ends.  The
+# summary gives every step's verdicts and wall time; the last line printed
+# is "N passed, N failed".
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 series="6.1 6.12"
+
+# The guest suites under the 6.1 sanitizers take longest of all: they are
+# split between the two VM lanes, the suites named here in the first, the
+# rest (KUnit among them, and any suite added later) in the second, which
+# has no package to prove.  Balanced by their times on stock 6.1 (45-ipsec
+# alone is a third); to be balanced by their times under KASAN, which
+# vm-debug-6.1a and b print.
+debug_shard_a=05-,10-,20-,30-,35-,40-,45-ipsec,60-
 
 # stock SERIES: every guest suite, the differential ones included, on
 # Debian's kernel of SERIES, against its own built-in ping sockets.
@@ -53,85 +66,84 @@ package() {
 	done
 }
 
-# stock_then_package RELEASE...: stock 6.1, then the package.
-stock_then_package() {
-	stock 6.1
-	package "$@"
-}
-
-# debug_kernel SERIES [NICE]: build the debug kernel, or find it cached;
-# its tree in build/check/tree-SERIES.  A build that nothing waits for
-# yields the CPU to the VMs at NICE.
+# debug_kernel SERIES: build the debug kernel at nice 10, or find it
+# cached; its tree in build/check/tree-SERIES.
 debug_kernel() {
-	nice -n "${2:-0}" "$scripts/debug-kernel.sh" "$1" >"$steps_dir/tree-$1"
+	nice -n 10 "$scripts/debug-kernel.sh" "$1" >"$steps_dir/tree-$1"
 }
 
-# The guest suites under the 6.1 sanitizers take longest of all: they run
-# in two VMs side by side, the suites named here in one, the rest (KUnit
-# among them, and any suite added later) in the other.  Balanced by their
-# times on stock 6.1 (45-ipsec alone is a third); to be balanced by their
-# times under KASAN, which vm-debug-6.1a and b print.
-debug_shard_a=05-,10-,20-,30-,35-,40-,45-ipsec,60-
+# debug_image SERIES: build the debug kernel (or find it cached), the
+# module and its KUnit suite against it, and the guest image; then the
+# kernel's tree, or nothing if any of that failed, in
+# build/check/debug-ready-SERIES.
+debug_image() {
+	icmp_ep_step "debug-kernel-$1" debug_kernel "$1"
+	tree=$(cat "$steps_dir/tree-$1" 2>/dev/null || true)
+	out=$build/debug-$1
+	if [ -n "$tree" ]; then
+		icmp_ep_step "build-debug-$1" "$scripts/build-module.sh" \
+			"$tree" "$out"
+	fi
+	if [ -f "$out/icmp_ep_test.ko" ]; then
+		"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
+	else
+		tree=
+	fi
+	echo "$tree" >"$steps_dir/debug-ready-$1.tmp"
+	mv "$steps_dir/debug-ready-$1.tmp" "$steps_dir/debug-ready-$1"
+}
 
-# debug_vm SERIES TREE NAME [SHARD_ARGS]: boot the debug kernel of SERIES
-# with the guest suites SHARD_ARGS pick.
+# debug_tree SERIES: wait for debug_image SERIES, then print its tree
+# (nothing if it failed).
+debug_tree() {
+	until [ -f "$steps_dir/debug-ready-$1" ]; do
+		sleep 2
+	done
+	cat "$steps_dir/debug-ready-$1"
+}
+
+# debug_vm SERIES NAME [ARGS]: boot the debug kernel of SERIES with the
+# guest suites ARGS pick, once it is built.
 debug_vm() {
-	ICMP_EP_ARGS=${4:-}
+	tree=$(debug_tree "$1")
+	[ -n "$tree" ] || return 1
+	ICMP_EP_ARGS=${3:-}
 	export ICMP_EP_ARGS
-	icmp_ep_vm "$3" "$2/arch/x86/boot/bzImage" "$build/debug-$1/initramfs.gz" \
-		3600 2048
+	icmp_ep_vm "$2" "$tree/arch/x86/boot/bzImage" \
+		"$build/debug-$1/initramfs.gz" 3600 2048
 	unset ICMP_EP_ARGS
 }
 
-# debug_image SERIES [NICE]: build the debug kernel (or find it cached),
-# the module and its KUnit suite against it, and the guest image; the
-# kernel's tree in build/check/debug-ready-SERIES.
-debug_image() {
-	icmp_ep_step "debug-kernel-$1" debug_kernel "$1" "${2:-0}"
-	[ -s "$steps_dir/tree-$1" ] || return 1
-	tree=$(cat "$steps_dir/tree-$1")
-	out=$build/debug-$1
-	icmp_ep_step "build-debug-$1" "$scripts/build-module.sh" "$tree" "$out"
-	[ -f "$out/icmp_ep_test.ko" ] || return 1
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
-	echo "$tree" >"$steps_dir/debug-ready-$1"
+# lane_a RELEASE...: stock 6.1, the package, the first half of the 6.1
+# sanitizers' suites.
+lane_a() {
+	stock 6.1
+	package "$@"
+	debug_vm 6.1 vm-debug-6.1a "guest.suites=$debug_shard_a"
 }
 
-# debug_612: KUnit on the 6.12 debug kernel, or every guest suite with
-# DEBUG_SUITES_612=all.
-debug_612() {
-	# After 6.1's, whose VMs are the longest runs, and behind them.
-	until [ -f "$steps_dir/debug-ready-6.1" ]; do
-		sleep 2
-	done
-	debug_image 6.12 10 || return 0
-	tree=$(cat "$steps_dir/debug-ready-6.12")
+# lane_b: stock 6.12, the second half of the 6.1 sanitizers' suites and
+# their KUnit.
+lane_b() {
+	stock 6.12
+	debug_vm 6.1 vm-debug-6.1b "guest.skip=$debug_shard_a" || return 0
+	icmp_ep_kunit kunit-6.1 "$(debug_tree 6.1)" \
+		"$build/vm-debug-6.1b/results.log"
+}
+
+# kernels: the debug kernels, 6.1's first; then KUnit on 6.12's, or every
+# guest suite with DEBUG_SUITES_612=all.
+kernels() {
+	debug_image 6.1
+	debug_image 6.12
 	if [ "${DEBUG_SUITES_612:-kunit}" = all ]; then
-		debug_vm 6.12 "$tree" vm-debug-6.12
-		icmp_ep_kunit kunit-6.12 "$tree" "$build/vm-debug-6.12/results.log"
+		vm="vm-debug-6.12"
+		debug_vm 6.12 "$vm" || return 0
 	else
-		debug_vm 6.12 "$tree" vm-debug-6.12-kunit guest.suites=kunit
-		icmp_ep_kunit kunit-6.12 "$tree" \
-			"$build/vm-debug-6.12-kunit/results.log"
+		vm="vm-debug-6.12-kunit"
+		debug_vm 6.12 "$vm" guest.suites=kunit || return 0
 	fi
-}
-
-# debug_61 SHARD: one half of the guest suites under the 6.1 sanitizers;
-# shard a also builds the kernel and the image, which shard b waits for.
-debug_61() {
-	if [ "$1" = a ]; then
-		debug_image 6.1 || { : >"$steps_dir/debug-ready-6.1"; return 0; }
-		tree=$(cat "$steps_dir/debug-ready-6.1")
-		debug_vm 6.1 "$tree" vm-debug-6.1a "guest.suites=$debug_shard_a"
-		return 0
-	fi
-	until [ -f "$steps_dir/debug-ready-6.1" ]; do
-		sleep 2
-	done
-	tree=$(cat "$steps_dir/debug-ready-6.1")
-	[ -n "$tree" ] || return 0
-	debug_vm 6.1 "$tree" vm-debug-6.1b "guest.skip=$debug_shard_a"
-	icmp_ep_kunit kunit-6.1 "$tree" "$build/vm-debug-6.1b/results.log"
+	icmp_ep_kunit kunit-6.12 "$(debug_tree 6.12)" "$build/$vm/results.log"
 }
 
 icmp_ep_deps
@@ -139,15 +151,10 @@ icmp_ep_steps_init "$build/check"
 
 # Every VM's image holds the test programs: built once, first.
 icmp_ep_step build-tests make -s -C "$here/tests" O="$build/bin"
-# The debug kernels are a fresh machine's longest builds, and their VMs
-# the longest runs: they start next and go on beside everything else.
-# debug-kernel.sh builds one kernel at a time, 6.1 first.
-icmp_ep_lane debug-6.1a debug_61 a
-icmp_ep_lane debug-6.1b debug_61 b
-icmp_ep_lane debug-6.12 debug_612
+# The debug kernels are a fresh machine's longest builds: they start next.
+icmp_ep_lane kernels kernels
 
-# Each stock kernel's VM as soon as its module and image are built; the
-# package after stock 6.1's VM.
+# Each VM lane as soon as its stock module and image are built.
 releases=
 for s in $series; do
 	releases="$releases $(icmp_ep_stock_release "$s")"
@@ -161,9 +168,9 @@ for s in $series; do
 			"$build/stock-$s" "$build/bin" "$release"
 	if [ "$s" = 6.1 ]; then
 		# shellcheck disable=SC2086 # one argument per release
-		icmp_ep_lane stock-6.1 stock_then_package $releases
+		icmp_ep_lane a lane_a $releases
 	else
-		icmp_ep_lane "stock-$s" stock "$s"
+		icmp_ep_lane b lane_b
 	fi
 done
 : >"$steps_dir/stock-images-packed"
