@@ -15,7 +15,7 @@ endif
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all modules clean install deb check demo stress bench
+.PHONY: all modules clean install deb check quick lint kunit demo stress bench
 
 all: modules
 
@@ -38,6 +38,19 @@ deb:
 
 check:
 	./scripts/check.sh
+
+# The loop while working: lint, the W=1/sparse builds for both kernels and
+# the guest suites named in SUITES (fragments of their file names, e.g.
+# SUITES="35 85") on stock 6.1.
+quick:
+	./scripts/quick.sh $(SUITES)
+
+lint:
+	./scripts/lint.sh
+
+# The KUnit boot alone, on the debug kernel of KERNEL (6.1 by default).
+kunit:
+	./scripts/kunit.sh $(KERNEL)
 
 # KERNEL=6.12 boots Debian's 6.12 instead of 6.1.
 demo:

@@ -4,160 +4,188 @@
 # 6.1 and 6.12 kernels, prove the Debian package on both, and run the
 # KASAN/lockdep/kmemleak/KUnit debug kernels: every guest suite and KUnit
 # on 6.1, KUnit on 6.12 (DEBUG_SUITES_612=all runs every guest suite there
-# too: about 20 minutes more, on top of a fresh machine's 54.5).
-# The last line printed is "N passed, N failed".
+# too).
+#
+# The work runs in lanes side by side (scripts/lib.sh's steps), each VM
+# with its own two vCPUs and its own directory.  Two lanes of VMs, so
+# that two cores are kept busy while a guest waits, and no more, so that
+# a guest's own watchdogs (a soft lockup at 20 s, an RCU stall at 21 s)
+# do not take a starved vCPU for a stuck kernel: stock 6.1, the package
+# and half the guest suites under the 6.1 sanitizers in one; stock 6.12
+# and the other half in the other.  A third lane builds the debug kernels
+# (on a fresh machine; cached after) at nice 10, taking what the VMs
+# leave, then boots 6.12's for KUnit.  Each step's output goes to
+# build/check/STEP.log and is printed whole when the step ends.  The
+# summary gives every step's verdicts and wall time; the last line printed
+# is "N passed, N failed".
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
-summary=
-
-record() {
-	# record NAME PASSED FAILED
-	passed=$((passed + $2))
-	failed=$((failed + $3))
-	summary="$summary$(printf '  %-28s %4d passed, %d failed' "$1" "$2" "$3")
-"
-}
-
-# step NAME COMMAND...: a build or static check counts as one test.
-step() {
-	name=$1
-	shift
-	echo "== $name"
-	if "$@"; then
-		record "$name" 1 0
-	else
-		record "$name" 0 1
-	fi
-}
-
-# vm NAME KERNEL INITRD TIMEOUT MEM: boot and count the guest's verdicts.
-vm() {
-	name=$1
-	echo "== $name"
-	out=$build/$name
-	set +e
-	"$scripts/vm-run.sh" "$2" "$3" "$out" check "$4" "$5" >"$out.log"
-	rc=$?
-	set -e
-	line=$(tail -n 1 "$out.log")
-	echo "$line"
-	p=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(echo "$line" | sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-	[ -n "$p" ] || { p=0; f=1; }
-	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
-	record "$name" "$p" "$f"
-}
-
-# kunit NAME TREE RESULTS: parse the KTAP the guest sent with the kernel's
-# parser.
-kunit() {
-	name=$1
-	shift
-	echo "== $name"
-	ktap=$build/$name.ktap
-	# The serial line adds CRs.  6.1 prints no top-level KTAP header for
-	# suites loaded from a module, only each suite's own, and without one
-	# the parser reports every suite as crashed; 6.12 prints its own
-	# header and plan, and a second header would hide them.
-	sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$2" | sed '1d;$d' | tr -d '\r' \
-		>"$ktap.raw"
-	{
-		head -n 1 "$ktap.raw" | grep -q '^KTAP version' ||
-			echo "KTAP version 1"
-		cat "$ktap.raw"
-	} >"$ktap"
-	rm -f "$ktap.raw"
-	log=$build/$name.log
-	python3 "$1/tools/testing/kunit/kunit.py" parse "$ktap" >"$log" 2>&1 || true
-	cat "$log"
-	# e.g. "Testing complete. Ran 41 tests: passed: 40, failed: 1, errors: 2"
-	counts=$(grep 'Testing complete' "$log" | tail -n 1)
-	ran=$(echo "$counts" | sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p')
-	p=$(echo "$counts" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
-	skipped=$(echo "$counts" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
-	e=$(echo "$counts" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
-	p=${p:-0}
-	f=$((${ran:-1} - p - ${skipped:-0} + ${e:-0}))
-	[ -n "$ran" ] && [ "$ran" -gt 0 ] || f=$((f > 0 ? f : 1))
-	record "$name" "$p" "$f"
-}
-
-icmp_ep_deps
-mkdir -p "$build"
-
 series="6.1 6.12"
 
-step lint "$scripts/lint.sh"
-step version-gate "$scripts/version-gate.sh"
-step build-tests make -s -C "$here/tests" O="$build/bin"
+# The guest suites under the 6.1 sanitizers take longest of all: they are
+# split between the two VM lanes, the suites named here in the first, the
+# rest (KUnit among them, and any suite added later) in the second, which
+# has no package to prove.  Balanced by their times on stock 6.1 (45-ipsec
+# alone is a third); to be balanced by their times under KASAN, which
+# vm-debug-6.1a and b print.
+debug_shard_a=05-,10-,20-,30-,35-,40-,45-ipsec,60-
 
-# Every guest suite, the differential ones included, on each Debian
-# kernel, against that kernel's own built-in ping sockets.
-releases=
-for s in $series; do
-	release=$(icmp_ep_stock_release "$s")
-	releases="$releases $release"
-	out=$build/stock-$s
-	step "build-$s" "$scripts/build-module.sh" \
-		"/usr/src/linux-headers-$release" "$out"
-	[ -f "$out/icmp_ep.ko" ] || continue
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin" \
-		"$release"
-	vm "vm-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 1800 2048
+# stock SERIES: every guest suite, the differential ones included, on
+# Debian's kernel of SERIES, against its own built-in ping sockets.
+stock() {
+	release=$(icmp_ep_stock_release "$1")
+	[ -f "$build/stock-$1/initramfs.gz" ] || return 0
+	icmp_ep_vm "vm-$1" "/boot/vmlinuz-$release" \
+		"$build/stock-$1/initramfs.gz" 1800 2048
 	# kernel.modules_disabled cannot be undone: its suite gets a boot of
 	# its own, where nothing has loaded nf_defrag_ipv6 yet.
 	export ICMP_EP_ARGS=guest.suites=modules-disabled
-	vm "vm-$s-modules-disabled" "/boot/vmlinuz-$release" \
-		"$out/initramfs.gz" 300 1024
+	icmp_ep_vm "vm-$1-modules-disabled" "/boot/vmlinuz-$release" \
+		"$build/stock-$1/initramfs.gz" 300 1024
 	unset ICMP_EP_ARGS
+}
+
+# package RELEASE...: the Debian package, installed for both kernels at
+# once, then each kernel booted with the module DKMS built for it, loaded
+# by modprobe.
+package() {
+	# Not before every stock image is packed: the install changes what
+	# /lib/modules holds.
+	until [ -f "$steps_dir/stock-images-packed" ]; do
+		sleep 2
+	done
+	dkms_root=$build/dkms-root
+	icmp_ep_step deb "$scripts/deb-check.sh" "$dkms_root" "$@"
+	for s in $series; do
+		release=$(icmp_ep_stock_release "$s")
+		[ -d "$dkms_root/lib/modules/$release" ] || continue
+		out=$build/dkms-$s
+		mkdir -p "$out"
+		"$scripts/initramfs.sh" "$out/initramfs.gz" "$build/stock-$s" \
+			"$build/bin" "$release" "$dkms_root"
+		export ICMP_EP_ARGS=guest.suites=dkms
+		icmp_ep_vm "vm-dkms-$s" "/boot/vmlinuz-$release" \
+			"$out/initramfs.gz" 600 1024
+		unset ICMP_EP_ARGS
+	done
+}
+
+# debug_kernel SERIES: build the debug kernel at nice 10, or find it
+# cached; its tree in build/check/tree-SERIES.
+debug_kernel() {
+	nice -n 10 "$scripts/debug-kernel.sh" "$1" >"$steps_dir/tree-$1"
+}
+
+# debug_image SERIES: build the debug kernel (or find it cached), the
+# module and its KUnit suite against it, and the guest image; then the
+# kernel's tree, or nothing if any of that failed, in
+# build/check/debug-ready-SERIES.
+debug_image() {
+	icmp_ep_step "debug-kernel-$1" debug_kernel "$1"
+	tree=$(cat "$steps_dir/tree-$1" 2>/dev/null || true)
+	out=$build/debug-$1
+	if [ -n "$tree" ]; then
+		icmp_ep_step "build-debug-$1" "$scripts/build-module.sh" \
+			"$tree" "$out"
+	fi
+	if [ -f "$out/icmp_ep_test.ko" ]; then
+		"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
+	else
+		tree=
+	fi
+	echo "$tree" >"$steps_dir/debug-ready-$1.tmp"
+	mv "$steps_dir/debug-ready-$1.tmp" "$steps_dir/debug-ready-$1"
+}
+
+# debug_tree SERIES: wait for debug_image SERIES, then print its tree
+# (nothing if it failed).
+debug_tree() {
+	until [ -f "$steps_dir/debug-ready-$1" ]; do
+		sleep 2
+	done
+	cat "$steps_dir/debug-ready-$1"
+}
+
+# debug_vm SERIES NAME [ARGS]: boot the debug kernel of SERIES with the
+# guest suites ARGS pick, once it is built.
+debug_vm() {
+	tree=$(debug_tree "$1")
+	[ -n "$tree" ] || return 1
+	ICMP_EP_ARGS=${3:-}
+	export ICMP_EP_ARGS
+	icmp_ep_vm "$2" "$tree/arch/x86/boot/bzImage" \
+		"$build/debug-$1/initramfs.gz" 3600 2048
+	unset ICMP_EP_ARGS
+}
+
+# lane_a RELEASE...: stock 6.1, the package, the first half of the 6.1
+# sanitizers' suites.
+lane_a() {
+	stock 6.1
+	package "$@"
+	debug_vm 6.1 vm-debug-6.1a "guest.suites=$debug_shard_a"
+}
+
+# lane_b: stock 6.12, the second half of the 6.1 sanitizers' suites and
+# their KUnit.
+lane_b() {
+	stock 6.12
+	debug_vm 6.1 vm-debug-6.1b "guest.skip=$debug_shard_a" || return 0
+	icmp_ep_kunit kunit-6.1 "$(debug_tree 6.1)" \
+		"$build/vm-debug-6.1b/results.log"
+}
+
+# kernels: the debug kernels, 6.1's first; then KUnit on 6.12's, or every
+# guest suite with DEBUG_SUITES_612=all.
+kernels() {
+	debug_image 6.1
+	debug_image 6.12
+	if [ "${DEBUG_SUITES_612:-kunit}" = all ]; then
+		vm="vm-debug-6.12"
+		debug_vm 6.12 "$vm" || return 0
+	else
+		vm="vm-debug-6.12-kunit"
+		debug_vm 6.12 "$vm" guest.suites=kunit || return 0
+	fi
+	icmp_ep_kunit kunit-6.12 "$(debug_tree 6.12)" "$build/$vm/results.log"
+}
+
+icmp_ep_deps
+icmp_ep_steps_init "$build/check"
+
+# Every VM's image holds the test programs: built once, first.
+icmp_ep_step build-tests make -s -C "$here/tests" O="$build/bin"
+# The debug kernels are a fresh machine's longest builds: they start next.
+icmp_ep_lane kernels kernels
+
+# Each VM lane as soon as its stock module and image are built.
+releases=
+for s in $series; do
+	releases="$releases $(icmp_ep_stock_release "$s")"
 done
-
-release=$(icmp_ep_stock_release 6.1)
-step install "$scripts/install-check.sh" "/usr/src/linux-headers-$release" \
-	"$build/stock-6.1"
-
-# The Debian package, installed for both kernels at once, then each
-# kernel booted with the module DKMS built for it, loaded by modprobe.
-dkms_root=$build/dkms-root
-# shellcheck disable=SC2086 # one argument per release
-step deb "$scripts/deb-check.sh" "$dkms_root" $releases
 for s in $series; do
 	release=$(icmp_ep_stock_release "$s")
-	[ -d "$dkms_root/lib/modules/$release" ] || continue
-	out=$build/dkms-$s
-	mkdir -p "$out"
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$build/stock-$s" \
-		"$build/bin" "$release" "$dkms_root"
-	export ICMP_EP_ARGS=guest.suites=dkms
-	vm "vm-dkms-$s" "/boot/vmlinuz-$release" "$out/initramfs.gz" 300 1024
-	unset ICMP_EP_ARGS
-done
-step docs python3 -m docutils --halt=warning "$here/Documentation/icmp_ep.rst" /dev/null
-
-# KASAN, lockdep, kmemleak and KUnit, on a debug build of each series.
-for s in $series; do
-	debug_tree=$("$scripts/debug-kernel.sh" "$s")
-	out=$build/debug-$s
-	step "build-debug-$s" "$scripts/build-module.sh" "$debug_tree" "$out"
-	[ -f "$out/icmp_ep_test.ko" ] || continue
-	"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
-	name=vm-debug-$s
-	if [ "$s" = 6.12 ] && [ "${DEBUG_SUITES_612:-kunit}" != all ]; then
-		name=vm-debug-$s-kunit
-		export ICMP_EP_ARGS=guest.suites=kunit
+	icmp_ep_step "build-$s" "$scripts/build-module.sh" \
+		"/usr/src/linux-headers-$release" "$build/stock-$s"
+	[ ! -f "$build/stock-$s/icmp_ep.ko" ] ||
+		"$scripts/initramfs.sh" "$build/stock-$s/initramfs.gz" \
+			"$build/stock-$s" "$build/bin" "$release"
+	if [ "$s" = 6.1 ]; then
+		# shellcheck disable=SC2086 # one argument per release
+		icmp_ep_lane a lane_a $releases
+	else
+		icmp_ep_lane b lane_b
 	fi
-	vm "$name" "$debug_tree/arch/x86/boot/bzImage" \
-		"$out/initramfs.gz" 4500 2048
-	unset ICMP_EP_ARGS
-	kunit "kunit-$s" "$debug_tree" "$build/$name/results.log"
 done
-
-echo
-echo "Summary:"
-printf '%s' "$summary"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+: >"$steps_dir/stock-images-packed"
+icmp_ep_step lint "$scripts/lint.sh"
+icmp_ep_step version-gate "$scripts/version-gate.sh"
+icmp_ep_step install "$scripts/install-check.sh" \
+	"/usr/src/linux-headers-$(icmp_ep_stock_release 6.1)" "$build/stock-6.1"
+icmp_ep_step docs python3 -m docutils --halt=warning \
+	"$here/Documentation/icmp_ep.rst" /dev/null
+icmp_ep_report
+icmp_ep_wait_lanes
+icmp_ep_summary

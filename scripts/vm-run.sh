@@ -30,6 +30,30 @@ rm -f "$console" "$results"
 icount=
 [ -z "${ICMP_EP_ICOUNT:-}" ] || icount="-icount shift=0,sleep=off"
 
+# Hundredths of a second since the host booted.
+centiseconds() {
+	sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime
+}
+
+# cpu_centiseconds FILE: user plus system time of this shell's children
+# so far, from the output of `times` in FILE ("0m1.230000s 0m0.040000s" on
+# its second line).  `times` itself must run in this shell, not in a
+# command substitution's subshell, whose children are not QEMU.
+cpu_centiseconds() {
+	sed -n 2p "$1" | awk '{
+		t = 0
+		for (i = 1; i <= 2; i++) {
+			split($i, p, "m")
+			sub("s", "", p[2])
+			t += p[1] * 60 + p[2]
+		}
+		printf "%d\n", t * 100
+	}'
+}
+
+start=$(centiseconds)
+times >"$out/times"
+cpu_start=$(cpu_centiseconds "$out/times")
 status=0
 # shellcheck disable=SC2086 # $icount is one option and its value, or none
 timeout "$limit" qemu-system-x86_64 -nodefaults -no-user-config \
@@ -39,6 +63,18 @@ timeout "$limit" qemu-system-x86_64 -nodefaults -no-user-config \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic guest.mode=$mode ${ICMP_EP_ARGS:-}" ||
 	status=$?
+
+wall=$(($(centiseconds) - start))
+times >"$out/times"
+cpu=$(($(cpu_centiseconds "$out/times") - cpu_start))
+
+# Each suite's time in the guest, then how busy QEMU kept the host: the
+# host CPU time of both vCPUs and the emulator, against the wall time, in
+# percent of one core.
+[ ! -f "$results" ] ||
+	tr -d '\r' <"$results" | sed -n 's/^SUITE-TIME \(.*\)$/vm: suite \1/p'
+echo "vm: $((wall / 100)) s wall, qemu busy $((cpu / 100)) s of host CPU" \
+	"($((cpu * 100 / (wall > 0 ? wall : 1)))% of one core)"
 
 failed=0
 if [ "$status" -eq 124 ]; then

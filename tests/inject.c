@@ -17,6 +17,10 @@
  * injects KIND with its ident and prints how many replies and errors it
  * received: "replies N errors M".
  *
+ * Either form returns once this host has taken in every packet it sent
+ * (see taken_in()), so that what sockets and counters show after it is
+ * final.
+ *
  * --layout says how the packets reach IP (see enum layout): linear (the
  * default), paged (the ICMP header and all after it in page frags), or
  * frags (two IPv4 or IPv6 fragments, the first paged, so that after
@@ -41,6 +45,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
 #include <netinet/ip_icmp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,13 +635,70 @@ static int ping_socket(int v6, int connected, unsigned short *ident)
 	return fd;
 }
 
+/*
+ * Wait until this host has taken in every packet sent so far.  A UDP
+ * datagram to a socket of our own goes last through the same backlog of
+ * lo's (this one CPU's: see main), which is worked off in order, and each
+ * packet is received whole as it comes off it (queued to its socket,
+ * noted in an error queue, reassembled, counted or dropped): when the
+ * datagram is in, so is all that went before.  It is IPv6, which accepts
+ * ::1 as a source on lo without route_localnet.  A fixed sleep would be
+ * too short on a slow guest and a waste on a fast one.  Return: 0, or -1
+ * when it is not in within a minute.
+ */
+static int taken_in(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct ip6_hdr *ip6 = (void *)pkt;
+	unsigned char *udp = pkt + sizeof(*ip6);
+	socklen_t alen = sizeof(a);
+	struct pollfd p = { .events = POLLIN };
+	const size_t len = 12;
+	unsigned int sum = len + IPPROTO_UDP;
+	size_t i;
+	int r = -1;
+
+	p.fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (p.fd < 0 || bind(p.fd, (void *)&a, sizeof(a)) ||
+	    getsockname(p.fd, (void *)&a, &alen)) {
+		perror("inject: udp socket");
+		goto out;
+	}
+	memset(pkt, 0, sizeof(*ip6) + len);
+	ip6->ip6_flow = htonl(6 << 28);
+	ip6->ip6_plen = htons(len);
+	ip6->ip6_nxt = IPPROTO_UDP;
+	ip6->ip6_hlim = 64;
+	ip6->ip6_src = a.sin6_addr;
+	ip6->ip6_dst = a.sin6_addr;
+	/* From and to our port, 4 bytes of zeroes. */
+	memcpy(udp, &a.sin6_port, 2);
+	memcpy(udp + 2, &a.sin6_port, 2);
+	put16(udp + 4, len);
+	for (i = 0; i < 16; i += 2)
+		sum += 2 * (a.sin6_addr.s6_addr[i] << 8 | a.sin6_addr.s6_addr[i + 1]);
+	sum = csum(udp, len, sum);
+	put16(udp + 6, sum ? sum : 0xffff);	/* 0 would say none */
+	if (put_frame(pkt, sizeof(*ip6) + len, 0))
+		goto out;
+	if (poll(&p, 1, 60000) == 1)
+		r = 0;
+	else
+		fputs("inject: lo did not take the packets in within 60 s\n",
+		      stderr);
+out:
+	if (p.fd >= 0)
+		close(p.fd);
+	return r;
+}
+
 /* Count what @fd received, in its queue and in its error queue. */
 static void drain(int fd)
 {
 	unsigned char buf[2048];
 	long replies = 0, errors = 0;
 
-	usleep(300000);
 	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
 		replies++;
 	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_ERRQUEUE) >= 0)
@@ -716,6 +778,8 @@ int main(int argc, char **argv)
 	}
 	printf("inject: %s x %ld, %s%s\n", argv[1], count, layouts[layout],
 	       layout == FRAGS && !split ? " (sent whole: not split)" : "");
+	if (taken_in())
+		return 1;
 	if (own)
 		drain(sock);
 	return 0;

@@ -27,6 +27,11 @@ check() {
 	fi
 }
 
+# centiseconds: hundredths of a second since boot.
+centiseconds() {
+	sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime
+}
+
 as_nobody() {
 	/tests/bin/runas $NOBODY $NOBODY "$@"
 }
@@ -96,6 +101,30 @@ wait_listening() {
 		sleep 0.05
 		tries=$((tries + 1))
 	done
+}
+
+# wait_until COMMAND...: until COMMAND succeeds, checking every 0.05 s,
+# for up to 10 s; fails if it never does.  For a condition a fixed sleep
+# would only hope for.
+wait_until() {
+	local tries=0
+	until "$@"; do
+		[ "$tries" -lt 200 ] || return 1
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+}
+
+# echo_replies FAMILY: the echo replies this namespace's ICMP (4) or
+# ICMPv6 (6) took in so far, from /proc/net/snmp or snmp6.
+echo_replies() {
+	if [ "$1" = 4 ]; then
+		awk '$1 == "Icmp:" && !k { for (i = 2; i <= NF; i++)
+			if ($i == "InEchoReps") k = i; next }
+		     $1 == "Icmp:" { print $k }' /proc/net/snmp
+	else
+		awk '$1 == "Icmp6InEchoReplies" { print $2 }' /proc/net/snmp6
+	fi
 }
 
 # ep_counter KEY: a counter of /proc/net/stat/icmp_ep, e.g. ipv4_echo_sent.

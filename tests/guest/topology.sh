@@ -22,49 +22,56 @@ topo_up() {
 	$IP netns add client
 	$IP netns add router
 	$IP netns add far
-	$IP -n client link add c0 type veth peer name r0 netns router
-	$IP -n router link add r1 type veth peer name f0 netns far
-
-	$IP -n client link set lo up
-	$IP -n client addr add 10.0.1.1/24 dev c0
-	$IP -n client -6 addr add fd00:1::1/64 dev c0 nodad
-	$IP -n client link set c0 up
-	$IP -n client route add default via 10.0.1.2
-	$IP -n client -6 route add default via fd00:1::2
+	# One ip and one sysctl per namespace, not one per setting: each exec
+	# costs, under KASAN most of all.  -force goes on past a failing
+	# command, as one command after another would.
+	$IP -n client -force -batch - <<EOF
+link add c0 type veth peer name r0 netns router
+link set lo up
+addr add 10.0.1.1/24 dev c0
+addr add fd00:1::1/64 dev c0 nodad
+link set c0 up
+route add default via 10.0.1.2
+route add ::/0 via fd00:1::2
+EOF
 	$IP netns exec client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
-	$IP -n router link set lo up
-	$IP -n router addr add 10.0.1.2/24 dev r0
-	$IP -n router -6 addr add fd00:1::2/64 dev r0 nodad
-	$IP -n router addr add 10.0.2.1/24 dev r1
-	$IP -n router -6 addr add fd00:2::1/64 dev r1 nodad
-	$IP -n router link set r0 up
-	$IP -n router link set r1 mtu 1280 up
-	$IP -n router route add unreachable 10.9.9.0/24
-	$IP -n router -6 route add unreachable fd00:9::/64
-	$IP netns exec router sysctl -qw net.ipv4.ip_forward=1
+	$IP -n router -force -batch - <<EOF
+link add r1 type veth peer name f0 netns far
+link set lo up
+addr add 10.0.1.2/24 dev r0
+addr add fd00:1::2/64 dev r0 nodad
+addr add 10.0.2.1/24 dev r1
+addr add fd00:2::1/64 dev r1 nodad
+link set r0 up
+link set r1 mtu 1280 up
+route add unreachable 10.9.9.0/24
+route add unreachable fd00:9::/64
+EOF
 	# Every test probe gets its error: the router's ICMP rate limits (a
 	# burst of 6, then one a second per host; for IPv4 unreachable routes
 	# ip_error()'s own, a burst of 5 then one a second, whose cost is a
 	# global sysctl) would drop some, more the faster the tests run.
-	$IP netns exec router sysctl -qw net.ipv4.icmp_ratelimit=0
-	$IP netns exec router sysctl -qw net.ipv6.icmp.ratelimit=0
+	$IP netns exec router sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
+		net.ipv6.conf.all.forwarding=1 \
+		net.ipv4.icmp_echo_ignore_broadcasts=0
 	sysctl -qw net.ipv4.route.error_cost=0
-	$IP netns exec router sysctl -qw net.ipv6.conf.all.forwarding=1
-	$IP netns exec router sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
 	$IP netns exec router /usr/sbin/iptables -A FORWARD -d 10.0.2.3 \
 		-j REJECT --reject-with icmp-admin-prohibited
 	$IP netns exec router /usr/sbin/ip6tables -A FORWARD -d fd00:2::3 \
 		-j REJECT --reject-with adm-prohibited
 
-	$IP -n far link set lo up
-	$IP -n far addr add 10.0.2.2/24 dev f0
-	$IP -n far -6 addr add fd00:2::2/64 dev f0 nodad
-	$IP -n far addr add 10.0.2.4/24 dev f0
-	$IP -n far -6 addr add fd00:2::4/64 dev f0 nodad
-	$IP -n far link set f0 mtu 1280 up
-	$IP -n far route add default via 10.0.2.1
-	$IP -n far -6 route add default via fd00:2::1
+	$IP -n far -force -batch - <<EOF
+link set lo up
+addr add 10.0.2.2/24 dev f0
+addr add fd00:2::2/64 dev f0 nodad
+addr add 10.0.2.4/24 dev f0
+addr add fd00:2::4/64 dev f0 nodad
+link set f0 mtu 1280 up
+route add default via 10.0.2.1
+route add ::/0 via fd00:2::1
+EOF
 
 	# Resolve neighbours now, so the first probe of a test is not lost.
 	$IP netns exec client /usr/bin/ping -q -c 1 -W 2 10.0.2.2 >/dev/null 2>&1

@@ -63,15 +63,24 @@ moved ipv6_replies_delivered 5 "$d6"
 kill "$raw"
 wait "$raw"
 
+# flowing V4_BEFORE V6_BEFORE: whether an echo reply of each family came
+# in since the counts were as given.
+flowing() {
+	[ "$(echo_replies 4)" -gt "$1" ] && [ "$(echo_replies 6)" -gt "$2" ]
+}
+
 # mid_flow IMPL: while a ping of each family runs, a raw socket opens and
 # must see the replies to its own pings; in /tmp/IMPL.midflow, with what
 # the flows received.  With icmp_ep, /tmp/paths says which paths served.
 mid_flow() {
-	local stolen before
+	local stolen before r4 r6
 	stolen=$(ep_counter ipv4_replies_stolen 2>/dev/null)
+	r4=$(echo_replies 4)
+	r6=$(echo_replies 6)
 	as_nobody /usr/bin/ping -q -c 200 -i 0.01 127.0.0.1 >/tmp/flow4 &
 	as_nobody /usr/bin/ping -q -c 200 -i 0.01 ::1 >/tmp/flow6 &
-	sleep 0.5
+	# Both flows under way, each with a reply in, before the raw socket.
+	wait_until flowing "$r4" "$r6" || echo "mid-flow: the pings got no reply"
 	before=$(ep_counter ipv4_replies_delivered 2>/dev/null)
 	/tests/bin/stress rawsee 50 >"/tmp/$1.midflow"
 	wait

@@ -8,13 +8,22 @@ load_module
 check proc/stat-file-lists-every-counter sh -c \
 	'[ "$(wc -l </proc/net/stat/icmp_ep)" -eq 32 ]'
 
+# sent_since V4_BEFORE V6_BEFORE: whether our sockets sent an echo of each
+# family since the counters were as given.
+sent_since() {
+	[ "$(ep_counter ipv4_echo_sent)" -gt "$1" ] &&
+		[ "$(ep_counter ipv6_echo_sent)" -gt "$2" ]
+}
+
 # A socket in use shows up, with the uid that owns it.
+sent=$(ep_counter ipv4_echo_sent)
+sent6=$(ep_counter ipv6_echo_sent)
 /tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -i 0.2 127.0.0.1 >/dev/null 2>&1 &
 pid=$!
 /tests/bin/runas $NOBODY $NOBODY /usr/bin/ping -q -i 0.2 ::1 >/dev/null 2>&1 &
 pid6=$!
-wait_module_busy
-sleep 0.5
+# Both pings have their sockets once each has sent an echo.
+wait_until sent_since "$sent" "$sent6" || echo "proc: the pings sent nothing"
 cat /proc/net/icmp_ep /proc/net/icmp_ep6
 check proc/icmp_ep-lists-socket sh -c \
 	"awk 'NR > 1 && \$8 == $NOBODY' /proc/net/icmp_ep | grep -q ."

@@ -43,39 +43,37 @@ v6-error-type-127|ipv6_errors_delivered
 v6-error-type-200|none
 '
 
-# total: the packet counters, summed; the hook's registrations count none.
-total() {
-	awk '$1 !~ /_hook_/ { sum += $2 } END { print sum }' /proc/net/stat/icmp_ep
-}
-
-counter() {
-	awk -v k="$1" '$1 == k { print $2 }' /proc/net/stat/icmp_ep
-}
-
-# settle: until lo's backlog is worked off, which on a slow guest can take
-# longer than inject takes to fill it: until the counters stop moving.
-settle() {
-	local was now
-	now=$(total)
-	while sleep 0.3; was=$now; now=$(total); [ "$now" != "$was" ]; do
-		:
-	done
+# total_and KEY: the packet counters, summed (the hook's registrations
+# count none), and the counter KEY (nothing for "none"), in one program
+# run: each costs, under KASAN most of all.
+total_and() {
+	awk -v k="$1" '$1 == k { v = $2 } $1 !~ /_hook_/ { sum += $2 }
+		END { print sum, v }' /proc/net/stat/icmp_ep
 }
 
 # inject_one LAYOUT KIND KEY: INJECT_COUNT packets of KIND; KEY, or all
 # counters if KEY is "none", must have moved by exactly that much.
 inject_one() {
-	local name="malformed/$1/$2" before_total before moved got
-	before_total=$(total)
-	[ "$3" = none ] || before=$(counter "$3")
-	/tests/bin/inject --layout "$1" "$2" "$INJECT_COUNT" $IDENT >/dev/null
-	settle
-	moved=$(($(total) - before_total))
+	local name="malformed/$1/$2" before_total before moved got now now_total
+	read -r before_total before <<EOF
+$(total_and "$3")
+EOF
+	# inject returns once lo's backlog, which on a slow guest takes
+	# longer to work off than inject takes to fill it, has taken in every
+	# packet: the counters are final.
+	if ! /tests/bin/inject --layout "$1" "$2" "$INJECT_COUNT" $IDENT >/dev/null; then
+		fail "$name" "inject failed"
+		return
+	fi
+	read -r now_total now <<EOF
+$(total_and "$3")
+EOF
+	moved=$((now_total - before_total))
 	if [ "$3" = none ]; then
 		check "$name-uncounted" [ "$moved" -eq 0 ]
 		return
 	fi
-	got=$(($(counter "$3") - before))
+	got=$((now - before))
 	# A full queue may refuse replies: those count as drop_queue_full.
 	case $3 in
 	*replies_delivered | *replies_stolen)
@@ -134,9 +132,11 @@ errq_run() {
 	pid=$!
 	wait_listening "/tmp/errq-listen.$1"
 	for kind in $errq_kinds; do
-		/tests/bin/inject "$kind" 20 $IDENT >/dev/null
+		/tests/bin/inject "$kind" 20 $IDENT >/dev/null ||
+			fail "malformed/$kind-errqueue-inject-$1" "inject failed"
 	done
-	sleep 0.3
+	# Every error is queued by now (inject waits for that): the listener
+	# drains its error queues as SIGTERM ends it.
 	kill "$pid"
 	wait "$pid" || true
 }
@@ -184,6 +184,8 @@ peer_key() {
 # /tmp/peer-inject.IMPL.
 peer() {
 	local layout kind sock builtin icmp_ep key before_total before got moved
+	local loaded=no now now_total
+	module_loaded && loaded=yes
 	echo 1 >$lo/route_localnet
 	echo 1 >$lo/accept_local
 	for layout in $LAYOUTS; do
@@ -192,15 +194,19 @@ peer() {
 			key=$(peer_key "$layout" "$key")
 			before_total=0
 			before=0
-			if module_loaded; then
-				before_total=$(total)
-				before=$(counter "$key")
+			if [ $loaded = yes ]; then
+				read -r before_total before <<EOF
+$(total_and "$key")
+EOF
 			fi
 			got=$(/tests/bin/inject --layout "$layout" "$sock" "$kind" \
 				$PEER_COUNT | tail -n 1)
 			moved="- -"
-			if module_loaded; then
-				moved="$(($(counter "$key") - before)) $(($(total) - before_total))"
+			if [ $loaded = yes ]; then
+				read -r now_total now <<EOF
+$(total_and "$key")
+EOF
+				moved="$((now - before)) $((now_total - before_total))"
 			fi
 			echo "$layout $kind $sock|$got|$moved"
 		done
@@ -217,9 +223,23 @@ peer() {
 
 for_each_impl peer
 
-# field IMPL ROW N: field N of ROW in /tmp/peer-inject.IMPL
-field() {
-	awk -F'|' -v k="$2" -v n="$3" '$1 == k { print $n }' /tmp/peer-inject.$1
+# fields ROW: "BUILTIN_GOT|ICMP_EP_GOT|ICMP_EP_MOVED" for ROW of
+# /tmp/peer-inject.builtin and .icmp_ep (empty where a file has no such
+# row), in one program run.
+fields() {
+	awk -F'|' -v k="$1" '$1 != k { next }
+		FILENAME ~ /builtin$/ { b = $2; next }
+		{ e = $2; m = $3 }
+		END { print b "|" e "|" m }' \
+		/tmp/peer-inject.builtin /tmp/peer-inject.icmp_ep
+}
+
+# per_count TEXT: TEXT with its N, if any, as PEER_COUNT, in PER_COUNT.
+per_count() {
+	case $1 in
+	*N*) PER_COUNT="${1%%N*}$PEER_COUNT${1#*N}" ;;
+	*) PER_COUNT=$1 ;;
+	esac
 }
 
 for layout in $LAYOUTS; do
@@ -227,11 +247,13 @@ for layout in $LAYOUTS; do
 		[ -n "$kind" ] || continue
 		key=$(peer_key "$layout" "$key")
 		name="malformed/$layout/$kind-$sock"
-		builtin=$(echo "$builtin" | sed "s/N/$PEER_COUNT/")
-		icmp_ep=$(echo "$icmp_ep" | sed "s/N/$PEER_COUNT/")
-		b=$(field builtin "$layout $kind $sock" 2)
-		e=$(field icmp_ep "$layout $kind $sock" 2)
-		moved=$(field icmp_ep "$layout $kind $sock" 3)
+		per_count "$builtin"
+		builtin=$PER_COUNT
+		per_count "$icmp_ep"
+		icmp_ep=$PER_COUNT
+		IFS='|' read -r b e moved <<EOF
+$(fields "$layout $kind $sock")
+EOF
 		echo "$name: built-in '$b', icmp_ep '$e', $key and all counters moved by $moved"
 		if [ "$b" != "$builtin" ]; then
 			fail "$name" "the built-in's socket got '$b', not '$builtin'"
@@ -246,8 +268,9 @@ for layout in $LAYOUTS; do
 	# Every kind, unconnected: what the socket gets, as with the built-in.
 	echo "$kinds" | while IFS='|' read -r kind key; do
 		[ -n "$kind" ] || continue
-		b=$(field builtin "$layout $kind any" 2)
-		e=$(field icmp_ep "$layout $kind any" 2)
+		IFS='|' read -r b e moved <<EOF
+$(fields "$layout $kind any")
+EOF
 		echo "malformed/$layout/$kind-as-builtin: built-in '$b', icmp_ep '$e'"
 		check "malformed/$layout/$kind-as-builtin" [ "${b:-missing}" = "$e" ]
 	done

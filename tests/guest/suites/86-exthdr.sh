@@ -37,8 +37,10 @@ listen_to() {
 			>"/tmp/exthdr.$1.$kind" 2>&1 &
 		pid=$!
 		wait_listening "/tmp/exthdr.$1.$kind"
-		/tests/bin/inject "$kind" "$INJECT_COUNT" $IDENT >/dev/null
-		sleep 0.5
+		# Every reply is queued once inject returns; the listener
+		# reads what it has not yet read as SIGTERM ends it.
+		/tests/bin/inject "$kind" "$INJECT_COUNT" $IDENT >/dev/null ||
+			fail "exthdr/$kind-inject-$1" "inject failed"
 		kill "$pid"
 		wait "$pid"
 	done
