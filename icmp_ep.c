@@ -15,13 +15,14 @@
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
  *
  * The sections follow the data, each under a one-line banner: tables and
- * idents (the per-family ops &struct icmp_ep_af, the per-netns socket
+ * idents (the per-family table &struct icmp_ep_af, the per-netns socket
  * table, ident allocation and the per-uid cap); the state machine; the
  * socket calls both families share (bind, connect, the send checks,
- * recvmsg); the IPv4 ops, then the IPv6 ops (binding, routing and building
- * an echo request, parsing replies and errors, the error queue); the
- * receive hook (lookup, delivery, counters, KUnit's entry points); /proc;
- * and init/exit (protocol registration, per-netns setup, the module).
+ * recvmsg); the IPv4 family, then the IPv6 family (binding, routing and
+ * building an echo request, parsing replies and errors, the error queue);
+ * the receive hook (lookup, delivery, counters, KUnit's entry points);
+ * /proc; and init/exit (protocol registration, per-netns setup, the
+ * module).
  */
 
 #include <kunit/visibility.h>
@@ -67,7 +68,7 @@
 
 #include "icmp_ep.h"
 
-/* Tables and idents: the family ops, per-netns socket tables, idents */
+/* Tables and idents: the family tables, per-netns socket tables, idents */
 
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
@@ -138,7 +139,7 @@ MODULE_PARM_DESC(hook_linger_ms,
  * module exit, read by the hook without a lock.
  *
  * A load that failed is retried by a later socket, but not before
- * ICMP_EP_FRAG6_RETRY has passed: a kernel that cannot load it (no such
+ * ICMP_EP_V6_DEFRAG_RETRY has passed: a kernel that cannot load it (no such
  * module, modules_disabled, usermode helpers off) would otherwise run
  * modprobe, and make the caller wait for it, at every socket(), which ping
  * in a loop creates once a second and a monitoring daemon far more often.
@@ -147,12 +148,13 @@ MODULE_PARM_DESC(hook_linger_ms,
  * one loaded by other means (by hand, with conntrack) is picked up by the
  * next socket, as looking the symbol up costs no modprobe.
  */
-#define ICMP_EP_FRAG6_RETRY	(10 * HZ)
-static DEFINE_MUTEX(icmp_ep_frag6_mutex);
-static bool icmp_ep_frag6_failed;		/* under icmp_ep_frag6_mutex */
-static unsigned long icmp_ep_frag6_retry_at;	/* under icmp_ep_frag6_mutex */
-static int (*icmp_ep_frag6_gather)(struct net *net, struct sk_buff *skb,
-				   u32 user);
+#define ICMP_EP_V6_DEFRAG_RETRY	(10 * HZ)
+static DEFINE_MUTEX(icmp_ep_v6_defrag_mutex);
+/* Both under icmp_ep_v6_defrag_mutex. */
+static bool icmp_ep_v6_defrag_failed;
+static unsigned long icmp_ep_v6_defrag_retry_at;
+static int (*icmp_ep_v6_defrag_gather)(struct net *net, struct sk_buff *skb,
+				       u32 user);
 
 /*
  * nf_defrag_ipv6's queues are keyed by user too, and the kernel's own
@@ -191,7 +193,7 @@ struct icmp_ep_tx {
  * struct raw_hashinfo *raw_hashinfo;
  *	The family's raw sockets, whose bucket for @protocol says whether
  *	one could see a reply.
- * struct proto *builtin_prot;
+ * struct proto *builtin_proto;
  *	The built-in ping sockets' protocol, &ping_prot or &pingv6_prot.
  *	Sockets of it opened before the module was loaded keep their
  *	idents, which icmp_ep cannot see, and get their replies from
@@ -339,7 +341,7 @@ struct icmp_ep_af {
 	unsigned int rx_iphdr_len;
 	u8 protocol;
 	struct raw_hashinfo *raw_hashinfo;
-	struct proto *builtin_prot;
+	struct proto *builtin_proto;
 	int (*check_bind)(struct sock *sk, const struct sockaddr *uaddr,
 			  int addr_len, int *bound_dev_if);
 	void (*set_bind_addr)(struct sock *sk, const struct sockaddr *uaddr);
@@ -380,15 +382,15 @@ struct icmp_ep_af {
 	void (*seq_addrs)(struct seq_file *seq, struct sock *sk, int slot);
 };
 
-static const struct icmp_ep_af icmp_ep_inet;
-static const struct icmp_ep_af icmp_ep_inet6;
+static const struct icmp_ep_af icmp_ep_v4_af;
+static const struct icmp_ep_af icmp_ep_v6_af;
 
 static const struct icmp_ep_af *icmp_ep_af_of(int family)
 {
-	return family == AF_INET6 ? &icmp_ep_inet6 : &icmp_ep_inet;
+	return family == AF_INET6 ? &icmp_ep_v6_af : &icmp_ep_v4_af;
 }
 
-static const struct icmp_ep_af *icmp_ep_af(const struct sock *sk)
+static const struct icmp_ep_af *icmp_ep_sk_af(const struct sock *sk)
 {
 	return icmp_ep_af_of(sk->sk_family);
 }
@@ -434,7 +436,7 @@ static struct icmp_ep_table *icmp_ep_table(const struct net *net,
 
 static struct icmp_ep_table *icmp_ep_sk_table(const struct sock *sk)
 {
-	return icmp_ep_table(sock_net(sk), icmp_ep_af(sk)->index);
+	return icmp_ep_table(sock_net(sk), icmp_ep_sk_af(sk)->index);
 }
 
 static void icmp_ep_count(struct icmp_ep_table *t, enum icmp_ep_stat stat)
@@ -891,7 +893,7 @@ static int icmp_ep_check_group(struct net *net)
 
 /*
  * As symbol_request(), but by module name, which modules.dep knows, and
- * retried no sooner than ICMP_EP_FRAG6_RETRY after a failure (see there).
+ * retried no sooner than ICMP_EP_V6_DEFRAG_RETRY after a failure (see there).
  * Waits killably, for the mutex and for modprobe, whose wait
  * request_module() makes killable (UMH_KILLABLE; on 6.12, only its wait
  * for a free slot among 50 modprobes is not, and lasts 5 s at most).
@@ -899,20 +901,20 @@ static int icmp_ep_check_group(struct net *net)
  * fatal signal came first: socket() then fails, for a task that never
  * sees it.
  */
-static int icmp_ep_frag6_load(void)
+static int icmp_ep_v6_defrag_load(void)
 {
 	int (*gather)(struct net *net, struct sk_buff *skb, u32 user);
 	int err = 0;
 
-	if (READ_ONCE(icmp_ep_frag6_gather))
+	if (READ_ONCE(icmp_ep_v6_defrag_gather))
 		return 0;
-	if (mutex_lock_killable(&icmp_ep_frag6_mutex))
+	if (mutex_lock_killable(&icmp_ep_v6_defrag_mutex))
 		return -EINTR;
-	if (icmp_ep_frag6_gather)
+	if (icmp_ep_v6_defrag_gather)
 		goto unlock;
 	gather = symbol_get(nf_ct_frag6_gather);
-	if (!gather && (!icmp_ep_frag6_failed ||
-			time_after_eq(jiffies, icmp_ep_frag6_retry_at))) {
+	if (!gather && (!icmp_ep_v6_defrag_failed ||
+			time_after_eq(jiffies, icmp_ep_v6_defrag_retry_at))) {
 		request_module("nf_defrag_ipv6");
 		/* Killed in the wait: no failure of modprobe's to remember. */
 		if (fatal_signal_pending(current)) {
@@ -920,22 +922,22 @@ static int icmp_ep_frag6_load(void)
 			goto unlock;
 		}
 		gather = symbol_get(nf_ct_frag6_gather);
-		if (!gather && !icmp_ep_frag6_failed)
+		if (!gather && !icmp_ep_v6_defrag_failed)
 			pr_warn("icmp_ep: cannot load nf_defrag_ipv6: fragmented ICMPv6 is not delivered (see drop_no_reassembly); retrying every %u s\n",
-				ICMP_EP_FRAG6_RETRY / HZ);
-		icmp_ep_frag6_failed = !gather;
-		icmp_ep_frag6_retry_at = jiffies + ICMP_EP_FRAG6_RETRY;
+				ICMP_EP_V6_DEFRAG_RETRY / HZ);
+		icmp_ep_v6_defrag_failed = !gather;
+		icmp_ep_v6_defrag_retry_at = jiffies + ICMP_EP_V6_DEFRAG_RETRY;
 	}
 	if (gather) /* Pairs with the acquire in icmp_ep_v6_gather(). */
-		smp_store_release(&icmp_ep_frag6_gather, gather);
+		smp_store_release(&icmp_ep_v6_defrag_gather, gather);
 unlock:
-	mutex_unlock(&icmp_ep_frag6_mutex);
+	mutex_unlock(&icmp_ep_v6_defrag_mutex);
 	return err;
 }
 
-static void icmp_ep_frag6_put(void)
+static void icmp_ep_v6_defrag_put(void)
 {
-	if (icmp_ep_frag6_gather)
+	if (icmp_ep_v6_defrag_gather)
 		symbol_put(nf_ct_frag6_gather);
 }
 
@@ -949,7 +951,7 @@ static int icmp_ep_init_sock(struct sock *sk)
 
 	if (sk->sk_family == AF_INET6) {
 		sk->sk_ipv6only = 1;
-		err = icmp_ep_frag6_load();
+		err = icmp_ep_v6_defrag_load();
 		if (err)
 			return err;
 	}
@@ -990,7 +992,7 @@ static int icmp_ep_get_port(struct sock *sk, unsigned short ident)
 
 static int icmp_ep_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
-	const struct icmp_ep_af *af = icmp_ep_af(sk);
+	const struct icmp_ep_af *af = icmp_ep_sk_af(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct sockaddr_storage old_addr;
 	int old_dev_if, bound_dev_if;
@@ -1048,7 +1050,7 @@ out:
 static int icmp_ep_connect(struct sock *sk, struct sockaddr *uaddr,
 			   int addr_len)
 {
-	const struct icmp_ep_af *af = icmp_ep_af(sk);
+	const struct icmp_ep_af *af = icmp_ep_sk_af(sk);
 	int err = 0;
 
 	lock_sock(sk);
@@ -1092,7 +1094,7 @@ static int icmp_ep_getname(struct socket *sock, struct sockaddr *uaddr,
 
 	lock_sock(sk);
 	if (icmp_ep_state(sk) == ICMP_EP_CONNECTED)
-		ret = icmp_ep_af(sk)->peer_name(sk, uaddr);
+		ret = icmp_ep_sk_af(sk)->peer_name(sk, uaddr);
 	else
 		ret = -ENOTCONN;
 	release_sock(sk);
@@ -1203,7 +1205,7 @@ static int icmp_ep_tx_check(struct sock *sk, struct msghdr *msg, size_t len,
 	if (!msg->msg_name)
 		return icmp_ep_state(sk) == ICMP_EP_CONNECTED ? 0 :
 								-EDESTADDRREQ;
-	if (msg->msg_namelen < icmp_ep_af(sk)->sockaddr_len)
+	if (msg->msg_namelen < icmp_ep_sk_af(sk)->sockaddr_len)
 		return -EINVAL;
 	tx->dest = msg->msg_name;
 	if (tx->dest->sa_family != sk->sk_family)
@@ -1284,7 +1286,7 @@ static int icmp_ep_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	err = icmp_ep_tx_check(sk, msg, len, &tx);
 	if (err)
 		return err;
-	err = icmp_ep_af(sk)->send(sk, msg, len, &tx);
+	err = icmp_ep_sk_af(sk)->send(sk, msg, len, &tx);
 	if (err)
 		return err;
 	icmp_ep_count(icmp_ep_sk_table(sk), ICMP_EP_STAT_ECHO_SENT);
@@ -1314,14 +1316,14 @@ static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	err = skb_copy_datagram_msg(skb, 0, msg, copied);
 	if (!err) {
 		sock_recv_cmsgs(msg, sk, skb);
-		icmp_ep_af(sk)->recv_name(sk, msg, skb, addr_len);
+		icmp_ep_sk_af(sk)->recv_name(sk, msg, skb, addr_len);
 		err = copied;
 	}
 	skb_free_datagram(sk, skb);
 	return err;
 }
 
-/* IPv4: the icmp_ep_inet ops */
+/* IPv4: icmp_ep_v4_af, the family's table, and what it points to */
 
 static int icmp_ep_v4_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -2039,12 +2041,16 @@ static void icmp_ep_v4_seq_addrs(struct seq_file *seq, struct sock *sk,
 		   inet->inet_daddr, ntohs(inet->inet_dport));
 }
 
-static const struct icmp_ep_af icmp_ep_inet = {
+static const struct icmp_ep_af icmp_ep_v4_af = {
 	.index = ICMP_EP_AF_INET,
 	.saddr_offset = offsetof(struct iphdr, saddr),
 	.daddr_offset = offsetof(struct iphdr, daddr),
 	.addr_len = sizeof_field(struct iphdr, saddr),
 	.sockaddr_len = sizeof(struct sockaddr_in),
+	.rx_iphdr_len = sizeof(struct iphdr),
+	.protocol = IPPROTO_ICMP,
+	.raw_hashinfo = &raw_v4_hashinfo,
+	.builtin_proto = &ping_prot,
 	.check_bind = icmp_ep_v4_check_bind,
 	.set_bind_addr = icmp_ep_v4_set_bind_addr,
 	.get_bind_addr = icmp_ep_v4_get_bind_addr,
@@ -2058,10 +2064,6 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.rx_policy_check = icmp_ep_v4_policy_check,
 	.rx_local_in_hooks = icmp_ep_v4_rx_local_in_hooks,
 	.rx_count_reply = icmp_ep_v4_rx_count_reply,
-	.rx_iphdr_len = sizeof(struct iphdr),
-	.protocol = IPPROTO_ICMP,
-	.raw_hashinfo = &raw_v4_hashinfo,
-	.builtin_prot = &ping_prot,
 	.rx_daddr_match = icmp_ep_v4_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v4_rx_peer_match,
 	.err_update_route = icmp_ep_v4_err_update_route,
@@ -2072,7 +2074,7 @@ static const struct icmp_ep_af icmp_ep_inet = {
 	.seq_addrs = icmp_ep_v4_seq_addrs,
 };
 
-/* IPv6: the icmp_ep_inet6 ops */
+/* IPv6: icmp_ep_v6_af, the family's table, and what it points to */
 
 static int icmp_ep_v6_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -2676,8 +2678,8 @@ static struct sk_buff *icmp_ep_v6_gather(struct net *net, struct sk_buff *skb,
 	struct sk_buff *clone;
 	int err;
 
-	/* Pairs with the release in icmp_ep_frag6_load(). */
-	gather = smp_load_acquire(&icmp_ep_frag6_gather);
+	/* Pairs with the release in icmp_ep_v6_defrag_load(). */
+	gather = smp_load_acquire(&icmp_ep_v6_defrag_gather);
 	if (!gather) {
 		if (icmp_ep_v6_frag_heard(skb, rx->offset))
 			icmp_ep_count(t, ICMP_EP_STAT_DROP_NO_REASSEMBLY);
@@ -2817,12 +2819,16 @@ static void icmp_ep_v6_seq_addrs(struct seq_file *seq, struct sock *sk,
 		   ntohs(inet->inet_dport));
 }
 
-static const struct icmp_ep_af icmp_ep_inet6 = {
+static const struct icmp_ep_af icmp_ep_v6_af = {
 	.index = ICMP_EP_AF_INET6,
 	.saddr_offset = offsetof(struct ipv6hdr, saddr),
 	.daddr_offset = offsetof(struct ipv6hdr, daddr),
 	.addr_len = sizeof_field(struct ipv6hdr, saddr),
 	.sockaddr_len = sizeof(struct sockaddr_in6),
+	.rx_iphdr_len = sizeof(struct ipv6hdr),
+	.protocol = IPPROTO_ICMPV6,
+	.raw_hashinfo = &raw_v6_hashinfo,
+	.builtin_proto = &pingv6_prot,
 	.check_bind = icmp_ep_v6_check_bind,
 	.set_bind_addr = icmp_ep_v6_set_bind_addr,
 	.get_bind_addr = icmp_ep_v6_get_bind_addr,
@@ -2839,10 +2845,6 @@ static const struct icmp_ep_af icmp_ep_inet6 = {
 	.rx_may_steal = icmp_ep_v6_rx_may_steal,
 	.rx_local_in_hooks = icmp_ep_v6_rx_local_in_hooks,
 	.rx_count_reply = icmp_ep_v6_rx_count_reply,
-	.rx_iphdr_len = sizeof(struct ipv6hdr),
-	.protocol = IPPROTO_ICMPV6,
-	.raw_hashinfo = &raw_v6_hashinfo,
-	.builtin_prot = &pingv6_prot,
 	.rx_daddr_match = icmp_ep_v6_rx_daddr_match,
 	.rx_peer_match = icmp_ep_v6_rx_peer_match,
 	.err_update_route = icmp_ep_v6_err_update_route,
@@ -3032,7 +3034,7 @@ static bool icmp_ep_rx_may_steal(const struct icmp_ep_table *t,
 	return !secpath_exists(skb) &&
 	       hlist_empty(&af->raw_hashinfo->ht[bucket]) &&
 	       icmp_ep_rx_hook_is_last(t, af) &&
-	       !sock_prot_inuse_get(t->net, af->builtin_prot);
+	       !sock_prot_inuse_get(t->net, af->builtin_proto);
 }
 
 /*
@@ -3412,28 +3414,29 @@ static noinline void icmp_ep_rx_own(const struct icmp_ep_af *af,
  * One entry point per family, so that the family's parser and address
  * check are direct calls on a path that every local packet takes.
  */
-static unsigned int icmp_ep_nf_hook4(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
+static unsigned int icmp_ep_v4_nf_hook(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
 {
-	return icmp_ep_nf_hook(&icmp_ep_inet, skb, state, ICMP_EP_RX_MAY_STEAL);
-}
-
-static unsigned int icmp_ep_nf_hook6(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
-{
-	return icmp_ep_nf_hook(&icmp_ep_inet6, skb, state,
+	return icmp_ep_nf_hook(&icmp_ep_v4_af, skb, state,
 			       ICMP_EP_RX_MAY_STEAL);
 }
 
-static const struct nf_hook_ops icmp_ep_nf_ops[ICMP_EP_NR_AF] = {
+static unsigned int icmp_ep_v6_nf_hook(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	return icmp_ep_nf_hook(&icmp_ep_v6_af, skb, state,
+			       ICMP_EP_RX_MAY_STEAL);
+}
+
+static const struct nf_hook_ops icmp_ep_nf_hook_ops[ICMP_EP_NR_AF] = {
 	[ICMP_EP_AF_INET] = {
-		.hook = icmp_ep_nf_hook4,
+		.hook = icmp_ep_v4_nf_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = ICMP_EP_NF_PRIORITY,
 	},
 	[ICMP_EP_AF_INET6] = {
-		.hook = icmp_ep_nf_hook6,
+		.hook = icmp_ep_v6_nf_hook,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = ICMP_EP_NF_PRIORITY,
@@ -3484,7 +3487,7 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 	struct nf_hook_state state;
 	unsigned int verdict;
 
-	nf_hook_state_init(&state, NF_INET_LOCAL_IN, icmp_ep_nf_ops[af->index].pf,
+	nf_hook_state_init(&state, NF_INET_LOCAL_IN, icmp_ep_nf_hook_ops[af->index].pf,
 			   skb->dev, NULL, NULL, net, NULL);
 	local_bh_disable();
 	rcu_read_lock();
@@ -3638,7 +3641,7 @@ static int icmp_ep_stat_show(struct seq_file *seq, void *v)
 
 /* Init and exit: protocols, per-netns state, module */
 
-static struct proto icmp_ep_prot = {
+static struct proto icmp_ep_v4_proto = {
 	.name = "ICMP_EP",
 	.owner = THIS_MODULE,
 	.init = icmp_ep_init_sock,
@@ -3662,7 +3665,7 @@ static struct proto icmp_ep_prot = {
 	.slab_flags = SLAB_TYPESAFE_BY_RCU,
 };
 
-static struct proto icmp_ep6_prot = {
+static struct proto icmp_ep_v6_proto = {
 	.name = "ICMP_EPv6",
 	.owner = THIS_MODULE,
 	.init = icmp_ep_init_sock,
@@ -3681,12 +3684,12 @@ static struct proto icmp_ep6_prot = {
 	.put_port = icmp_ep_unhash,
 	/* icmp_ep_send_autobind() does it, seeing the echo request. */
 	.no_autobind = true,
-	.obj_size = sizeof(struct icmp_ep6_sock),
+	.obj_size = sizeof(struct icmp_ep_v6_sock),
 	.slab_flags = SLAB_TYPESAFE_BY_RCU,
 };
 
 /* As inet_sockraw_ops, which is not exported, but with our getname. */
-static const struct proto_ops icmp_ep_ops = {
+static const struct proto_ops icmp_ep_v4_proto_ops = {
 	.family = PF_INET,
 	.owner = THIS_MODULE,
 	.release = inet_release,
@@ -3708,7 +3711,7 @@ static const struct proto_ops icmp_ep_ops = {
 };
 
 /* As inet6_sockraw_ops, which is not exported, but with our getname. */
-static const struct proto_ops icmp_ep6_ops = {
+static const struct proto_ops icmp_ep_v6_proto_ops = {
 	.family = PF_INET6,
 	.owner = THIS_MODULE,
 	.release = inet6_release,
@@ -3733,18 +3736,18 @@ static const struct proto_ops icmp_ep6_ops = {
 };
 
 /* No INET_PROTOSW_REUSE: it would set sk_reuse on every socket. */
-static struct inet_protosw icmp_ep_protosw = {
+static struct inet_protosw icmp_ep_v4_protosw = {
 	.type = SOCK_DGRAM,
 	.protocol = IPPROTO_ICMP,
-	.prot = &icmp_ep_prot,
-	.ops = &icmp_ep_ops,
+	.prot = &icmp_ep_v4_proto,
+	.ops = &icmp_ep_v4_proto_ops,
 };
 
-static struct inet_protosw icmp_ep6_protosw = {
+static struct inet_protosw icmp_ep_v6_protosw = {
 	.type = SOCK_DGRAM,
 	.protocol = IPPROTO_ICMPV6,
-	.prot = &icmp_ep6_prot,
-	.ops = &icmp_ep6_ops,
+	.prot = &icmp_ep_v6_proto,
+	.ops = &icmp_ep_v6_proto_ops,
 };
 
 /*
@@ -3829,7 +3832,7 @@ static struct icmp_ep_table *icmp_ep_table_alloc(struct net *net,
 	if (!t)
 		return NULL;
 	t->net = net;
-	t->hook = &icmp_ep_nf_ops[index];
+	t->hook = &icmp_ep_nf_hook_ops[index];
 	mutex_init(&t->hook_lock);
 	INIT_DELAYED_WORK(&t->unhook, icmp_ep_unhook_work);
 	t->stats = alloc_percpu(struct icmp_ep_stats);
@@ -3865,11 +3868,11 @@ static int __net_init icmp_ep_net_init(struct net *net)
 
 	if (!proc_create_net_data("icmp_ep", 0444, net->proc_net,
 				  &icmp_ep_seq_ops, sizeof(struct icmp_ep_iter),
-				  (void *)&icmp_ep_inet))
+				  (void *)&icmp_ep_v4_af))
 		goto err_tables;
 	if (!proc_create_net_data("icmp_ep6", 0444, net->proc_net,
 				  &icmp_ep_seq_ops, sizeof(struct icmp_ep_iter),
-				  (void *)&icmp_ep_inet6))
+				  (void *)&icmp_ep_v6_af))
 		goto err_proc;
 	if (!proc_create_net_single("icmp_ep", 0444, net->proc_net_stat,
 				    icmp_ep_stat_show, NULL))
@@ -3927,7 +3930,7 @@ static void __net_exit icmp_ep_net_exit(struct net *net)
 	}
 }
 
-static struct pernet_operations icmp_ep_net_ops = {
+static struct pernet_operations icmp_ep_pernet_ops = {
 	.init = icmp_ep_net_init,
 	.pre_exit = icmp_ep_net_pre_exit,
 	.exit = icmp_ep_net_exit,
@@ -3939,51 +3942,51 @@ static int __init icmp_ep_init(void)
 {
 	int err;
 
-	proto_set_ipv6_pinfo_offset(&icmp_ep6_prot, struct icmp_ep6_sock, inet6);
-	err = proto_register(&icmp_ep_prot, 1);
+	proto_set_ipv6_pinfo_offset(&icmp_ep_v6_proto, struct icmp_ep_v6_sock, inet6);
+	err = proto_register(&icmp_ep_v4_proto, 1);
 	if (err)
 		return err;
-	err = proto_register(&icmp_ep6_prot, 1);
+	err = proto_register(&icmp_ep_v6_proto, 1);
 	if (err)
 		goto err_prot;
-	err = register_pernet_subsys(&icmp_ep_net_ops);
+	err = register_pernet_subsys(&icmp_ep_pernet_ops);
 	if (err)
 		goto err_prot6;
 
 	/* From here on, new ping sockets are ours. */
-	inet_register_protosw(&icmp_ep_protosw);
-	err = inet6_register_protosw(&icmp_ep6_protosw);
+	inet_register_protosw(&icmp_ep_v4_protosw);
+	err = inet6_register_protosw(&icmp_ep_v6_protosw);
 	if (err)
 		goto err_protosw;
 	return 0;
 
 err_protosw:
-	inet_unregister_protosw(&icmp_ep_protosw);
-	unregister_pernet_subsys(&icmp_ep_net_ops);
+	inet_unregister_protosw(&icmp_ep_v4_protosw);
+	unregister_pernet_subsys(&icmp_ep_pernet_ops);
 err_prot6:
-	proto_unregister(&icmp_ep6_prot);
+	proto_unregister(&icmp_ep_v6_proto);
 err_prot:
-	proto_unregister(&icmp_ep_prot);
+	proto_unregister(&icmp_ep_v4_proto);
 	return err;
 }
 
 static void __exit icmp_ep_exit(void)
 {
 	/* Both wait for an RCU grace period: no socket can be created after. */
-	inet6_unregister_protosw(&icmp_ep6_protosw);
-	inet_unregister_protosw(&icmp_ep_protosw);
-	unregister_pernet_subsys(&icmp_ep_net_ops);
-	icmp_ep_frag6_put();
+	inet6_unregister_protosw(&icmp_ep_v6_protosw);
+	inet_unregister_protosw(&icmp_ep_v4_protosw);
+	unregister_pernet_subsys(&icmp_ep_pernet_ops);
+	icmp_ep_v6_defrag_put();
 	synchronize_net();
-	proto_unregister(&icmp_ep6_prot);
-	proto_unregister(&icmp_ep_prot);
+	proto_unregister(&icmp_ep_v6_proto);
+	proto_unregister(&icmp_ep_v4_proto);
 }
 
 module_init(icmp_ep_init);
 module_exit(icmp_ep_exit);
 
 MODULE_LICENSE("GPL");
-/* For the receive hook's reassembly; see icmp_ep_frag6_gather. */
+/* For the receive hook's reassembly; see icmp_ep_v6_defrag_gather. */
 MODULE_SOFTDEP("pre: nf_defrag_ipv6");
 MODULE_DESCRIPTION("Alternate endpoint for unprivileged ICMP echo sockets");
 MODULE_AUTHOR("The icmp_ep authors");

@@ -212,12 +212,12 @@ struct icmp_ep_sock {
 };
 
 /**
- * struct icmp_ep6_sock - an IPv6 icmp_ep socket
+ * struct icmp_ep_v6_sock - an IPv6 icmp_ep socket
  * @ep: the family-independent part
  * @inet6: IPv6 state; 6.12's inet6_sk_generic() finds it through
  *	&struct proto.ipv6_pinfo_offset, 6.1's only as the last member
  */
-struct icmp_ep6_sock {
+struct icmp_ep_v6_sock {
 	struct icmp_ep_sock ep;
 	struct ipv6_pinfo inet6;
 };
