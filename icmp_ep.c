@@ -1864,6 +1864,16 @@ icmp_ep_v4_rx_parse_error(const struct sk_buff *skb, const struct icmphdr *h,
 	return ICMP_EP_RX_MATCH;
 }
 
+/*
+ * Whether @skb may be for a ping socket at all; the rest of the
+ * namespace's traffic costs the hook this compare (see
+ * icmp_ep_v4_nf_hook()).
+ */
+static __always_inline bool icmp_ep_v4_rx_wanted(const struct sk_buff *skb)
+{
+	return ip_hdr(skb)->protocol == IPPROTO_ICMP;
+}
+
 static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 						   struct icmp_ep_rx *rx)
 {
@@ -1871,7 +1881,7 @@ static enum icmp_ep_rx_verdict icmp_ep_v4_rx_parse(const struct sk_buff *skb,
 	const struct icmphdr *h;
 	struct icmphdr buf;
 
-	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
+	if (!icmp_ep_v4_rx_wanted(skb))
 		return ICMP_EP_RX_IGNORE;
 
 	rx->offset = ip_hdrlen(skb);
@@ -2437,6 +2447,32 @@ static bool icmp_ep_v6_rthdr_ok(const struct sk_buff *skb,
 	return !IS_ENABLED(CONFIG_IPV6_MIP6) || rt->type != IPV6_SRCRT_TYPE_2;
 }
 
+/* Where the next-header byte of the first unprocessed header is. */
+static __always_inline u16 icmp_ep_v6_nhoff(const struct sk_buff *skb)
+{
+	return IP6CB(skb)->nhoff ?: offsetof(struct ipv6hdr, nexthdr);
+}
+
+/*
+ * Whether @skb may be for a ping socket at all: the first header that
+ * LOCAL_IN leaves unprocessed (the one IP6CB(@skb)->nhoff names, after
+ * any hop-by-hop options) is ICMPv6 or one icmp_ep_v6_walk() walks.  The
+ * rest of the namespace's traffic costs the hook this test (see
+ * icmp_ep_v6_nf_hook()).
+ */
+static __always_inline bool icmp_ep_v6_rx_wanted(const struct sk_buff *skb)
+{
+	const u8 *nexthdr;
+	u8 buf;
+
+	nexthdr = skb_header_pointer(skb, skb_network_offset(skb) +
+				     icmp_ep_v6_nhoff(skb), sizeof(buf), &buf);
+	return nexthdr && (*nexthdr == IPPROTO_ICMPV6 ||
+			   *nexthdr == NEXTHDR_DEST ||
+			   *nexthdr == NEXTHDR_ROUTING ||
+			   *nexthdr == NEXTHDR_FRAGMENT);
+}
+
 /*
  * Find the ICMPv6 header as ip6_protocol_deliver_rcu() would, after
  * LOCAL_IN: from the header that IP6CB(@skb)->nhoff names and the transport
@@ -2461,7 +2497,7 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_walk(const struct sk_buff *skb,
 	u8 buf[4];
 	int len;
 
-	rx->nhoff = opt->nhoff ?: offsetof(struct ipv6hdr, nexthdr);
+	rx->nhoff = icmp_ep_v6_nhoff(skb);
 	rx->lastopt = opt->lastopt;
 	rx->srcrt = opt->srcrt;
 	rx->dst0 = opt->dst0;
@@ -2531,6 +2567,8 @@ static enum icmp_ep_rx_verdict icmp_ep_v6_rx_parse(const struct sk_buff *skb,
 	enum icmp_ep_rx_verdict verdict;
 	int offset, quote;
 
+	if (!icmp_ep_v6_rx_wanted(skb))
+		return ICMP_EP_RX_IGNORE;
 	verdict = icmp_ep_v6_walk(skb, rx);
 	if (verdict != ICMP_EP_RX_MATCH)
 		return verdict;
@@ -3310,12 +3348,14 @@ static bool icmp_ep_checksum_bad(struct sk_buff *skb,
 }
 
 /*
- * Deliver a packet that the parser matched to the socket it is for, if
- * any; the policy check comes before any delivery, and before the route
+ * Deliver a packet that the parser matched to @sk, the socket it is for;
+ * the policy check comes before any delivery, and before the route
  * changes that errors make.  A bad checksum is left for icmp_rcv() or
- * icmpv6_rcv() to count.  Bottom halves are off.  Return: the verdict.
+ * icmpv6_rcv() to count.  Bottom halves are off.  Puts @sk.  Return: the
+ * verdict.
  */
 static unsigned int icmp_ep_rx_matched(struct icmp_ep_table *t,
+				       struct sock *sk,
 				       const struct icmp_ep_af *af,
 				       struct sk_buff *skb,
 				       const struct nf_hook_state *state,
@@ -3323,22 +3363,11 @@ static unsigned int icmp_ep_rx_matched(struct icmp_ep_table *t,
 				       enum icmp_ep_rx_mode mode)
 {
 	unsigned int nf = NF_ACCEPT;
-	bool not_peer = false;
-	struct sock *sk;
 
 	if (!icmp_ep_rx_policy_ok(af, t->net, skb, rx)) {
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_POLICY);
-		return NF_ACCEPT;
-	}
-
-	sk = icmp_ep_lookup(t, t->net, af, skb, rx, &not_peer);
-	if (!sk) {
-		icmp_ep_count(t, not_peer ? ICMP_EP_STAT_DROP_NOT_PEER :
-					    ICMP_EP_STAT_DROP_NO_SOCKET);
-		return NF_ACCEPT;
-	}
-
-	if (icmp_ep_checksum_bad(skb, state, rx->offset, af->protocol)) {
+	} else if (icmp_ep_checksum_bad(skb, state, rx->offset,
+					af->protocol)) {
 		icmp_ep_count(t, ICMP_EP_STAT_DROP_BAD_CHECKSUM);
 	} else if (rx->error) {
 		icmp_ep_count(t, icmp_ep_rcv_error(sk, af, skb, rx, mode));
@@ -3362,9 +3391,11 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 		const struct nf_hook_state *state, enum icmp_ep_rx_mode mode)
 {
 	enum icmp_ep_rx_verdict verdict;
+	bool not_peer = false;
 	struct icmp_ep_table *t;
 	struct icmp_ep_rx rx;
 	unsigned int nf;
+	struct sock *sk;
 
 	verdict = icmp_ep_rx_classify(af, skb, state, &rx);
 	if (verdict == ICMP_EP_RX_IGNORE)
@@ -3381,6 +3412,18 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	}
 
 	/*
+	 * The lookup first, in whatever context the hook runs (nf_hook()
+	 * and nf_reinject() hold the RCU read lock), so that a reply for
+	 * another program's socket, raw or built-in, costs the lookup only.
+	 */
+	sk = icmp_ep_lookup(t, t->net, af, skb, &rx, &not_peer);
+	if (!sk) {
+		icmp_ep_count(t, not_peer ? ICMP_EP_STAT_DROP_NOT_PEER :
+					    ICMP_EP_STAT_DROP_NO_SOCKET);
+		return NF_ACCEPT;
+	}
+
+	/*
 	 * Softirq, as a rule, but not always: NFQUEUE hands a packet back
 	 * from its listener's sendmsg(), through nf_reinject(), which runs
 	 * the hooks after the queue with bottom halves on, and turns them
@@ -3389,7 +3432,7 @@ icmp_ep_nf_hook(const struct icmp_ep_af *af, struct sk_buff *skb,
 	 * icmp_rcv() does from softirq.
 	 */
 	local_bh_disable();
-	nf = icmp_ep_rx_matched(t, af, skb, state, &rx, mode);
+	nf = icmp_ep_rx_matched(t, sk, af, skb, state, &rx, mode);
 	local_bh_enable();
 	return nf;
 }
@@ -3412,11 +3455,14 @@ static noinline void icmp_ep_rx_own(const struct icmp_ep_af *af,
 
 /*
  * One entry point per family, so that the family's parser and address
- * check are direct calls on a path that every local packet takes.
+ * check are direct calls on a path that every local packet takes, and a
+ * packet of another protocol is let go after one test, inline.
  */
 static unsigned int icmp_ep_v4_nf_hook(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
+	if (!icmp_ep_v4_rx_wanted(skb))
+		return NF_ACCEPT;
 	return icmp_ep_nf_hook(&icmp_ep_v4_af, skb, state,
 			       ICMP_EP_RX_MAY_STEAL);
 }
@@ -3424,6 +3470,8 @@ static unsigned int icmp_ep_v4_nf_hook(void *priv, struct sk_buff *skb,
 static unsigned int icmp_ep_v6_nf_hook(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
+	if (!icmp_ep_v6_rx_wanted(skb))
+		return NF_ACCEPT;
 	return icmp_ep_nf_hook(&icmp_ep_v6_af, skb, state,
 			       ICMP_EP_RX_MAY_STEAL);
 }
@@ -3487,8 +3535,9 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 	struct nf_hook_state state;
 	unsigned int verdict;
 
-	nf_hook_state_init(&state, NF_INET_LOCAL_IN, icmp_ep_nf_hook_ops[af->index].pf,
-			   skb->dev, NULL, NULL, net, NULL);
+	nf_hook_state_init(&state, NF_INET_LOCAL_IN,
+			   icmp_ep_nf_hook_ops[af->index].pf, skb->dev, NULL,
+			   NULL, net, NULL);
 	local_bh_disable();
 	rcu_read_lock();
 	verdict = icmp_ep_nf_hook(af, skb, &state, may_steal ?
