@@ -14,15 +14,15 @@
  * hook of its own.  The hook delivers a clone and lets the original go on
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
  *
- * The sections follow the data, each under a one-line banner: tables and
- * idents (the per-family table &struct icmp_ep_af, the per-netns socket
- * table, ident allocation and the per-uid cap); the state machine; the
- * socket calls both families share (bind, connect, the send checks,
- * recvmsg); the IPv4 family, then the IPv6 family (binding, routing and
- * building an echo request, parsing replies and errors, the error queue);
- * the receive hook (lookup, delivery, counters, KUnit's entry points);
- * /proc; and init/exit (protocol registration, per-netns setup, the
- * module).
+ * The sections follow the data, each under a banner set off by two rows
+ * of "=": tables and idents (the per-family table &struct icmp_ep_af, the
+ * per-netns socket table, ident allocation and the per-uid cap); the state
+ * machine; the socket calls both families share (bind, connect, the send
+ * checks, recvmsg); the IPv4 family, then the IPv6 family (binding, routing
+ * and building an echo request, parsing replies and errors, the error
+ * queue); the receive hook (lookup, delivery, counters, registering the
+ * hook and its linger, KUnit's entry points); /proc; and init/exit
+ * (protocol registration, per-netns setup, the module).
  */
 
 #include <kunit/visibility.h>
@@ -70,7 +70,11 @@
 
 #include "icmp_ep.h"
 
-/* Tables and idents: the family tables, per-netns socket tables, idents */
+/*
+ * ====================================================================
+ * Tables and idents: the family tables, per-netns socket tables, idents
+ * ====================================================================
+ */
 
 #define ICMP_EP_ECHO_HDR_LEN	8
 
@@ -258,29 +262,6 @@ static unsigned int max_idents_per_uid;
 module_param(max_idents_per_uid, uint, 0644);
 MODULE_PARM_DESC(max_idents_per_uid,
 		 "Most idents one uid may hold per family in a network namespace (0, the default: no limit, as with the built-in sockets)");
-
-/*
- * The receive hook is registered in a namespace only while it holds a
- * socket of the family, so that ICMP elsewhere pays nothing for the module;
- * it lingers after the last one, so that ping run in a loop does not add
- * and remove it (a hook blob copied, an RCU callback) for every run.
- */
-static unsigned int hook_linger_ms = 1000;
-module_param(hook_linger_ms, uint, 0644);
-MODULE_PARM_DESC(hook_linger_ms,
-		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000; doubled, up to a minute, each time it is wanted back within a minute of going)");
-
-/*
- * A registration is no packet's business, but the first LOCAL_IN hook of
- * a host flips the global nf_hooks_needed static key (text patching, an
- * IPI to every CPU), and any user can open and close ping sockets at will.
- * So a hook that is wanted back within a minute of going lingers twice as
- * long the next time, up to a minute: a loop of short-lived sockets, at
- * any pace, registers it about log2(60 s / hook_linger_ms) + 1 times, and
- * after that once a minute at most.
- */
-#define ICMP_EP_LINGER_MAX		(60 * HZ)
-#define ICMP_EP_LINGER_SHIFT_MAX	16
 
 /*
  * IPv6 reassembles only after LOCAL_IN, so the receive hook reassembles
@@ -816,72 +797,11 @@ static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
 }
 
 /*
- * Register the receive hook before the first socket enters the table, as a
- * reply may follow the socket's first echo at once.
+ * Registering, unregistering and the linger of the receive hook are in the
+ * receive-hook section, with the hook.
  */
-static int icmp_ep_hook_register(struct icmp_ep_table *t)
-{
-	unsigned int shift = 0;
-	int err;
-
-	lockdep_assert_held(&t->hook_lock);
-	if (t->hooked)
-		return 0;
-	err = nf_register_net_hook(t->net, t->hook);
-	if (err)
-		return err;
-	t->hooked = true;
-	/* A linger of 0, the administrator's "at once", keeps no history. */
-	if (READ_ONCE(hook_linger_ms) && t->unhooked_at &&
-	    time_before(jiffies, t->unhooked_at + ICMP_EP_LINGER_MAX))
-		shift = min(t->linger_shift + 1, ICMP_EP_LINGER_SHIFT_MAX);
-	/* Read by icmp_ep_hook_idle() under the table lock alone. */
-	WRITE_ONCE(t->linger_shift, shift);
-	icmp_ep_count(t, ICMP_EP_STAT_HOOK_REGISTERED);
-	return 0;
-}
-
-static void icmp_ep_hook_unregister(struct icmp_ep_table *t)
-{
-	lockdep_assert_held(&t->hook_lock);
-	if (!t->hooked)
-		return;
-	/* Packets already in the hook finish there: the table outlives them. */
-	nf_unregister_net_hook(t->net, t->hook);
-	t->hooked = false;
-	t->unhooked_at = jiffies ?: 1;
-	icmp_ep_count(t, ICMP_EP_STAT_HOOK_UNREGISTERED);
-}
-
-/*
- * A linger after the table emptied: unhook, unless a socket came meanwhile.
- * Hashing holds @hook_lock, so the count cannot rise under us; should it
- * fall to 0 again, that schedules this work anew.
- */
-static void icmp_ep_unhook_work(struct work_struct *work)
-{
-	struct icmp_ep_table *t = container_of(to_delayed_work(work),
-					       struct icmp_ep_table, unhook);
-
-	mutex_lock(&t->hook_lock);
-	if (!READ_ONCE(t->nr_socks))
-		icmp_ep_hook_unregister(t);
-	mutex_unlock(&t->hook_lock);
-}
-
-/* When a socket left the table, or failed to enter it. */
-static void icmp_ep_hook_idle(struct icmp_ep_table *t)
-{
-	unsigned long linger = msecs_to_jiffies(READ_ONCE(hook_linger_ms));
-
-	lockdep_assert_held(&t->lock);
-	if (t->nr_socks)
-		return;
-	/* Doubled up to a minute; a longer linger set by hand stays. */
-	linger = max(linger, min(linger << READ_ONCE(t->linger_shift),
-				 (unsigned long)ICMP_EP_LINGER_MAX));
-	mod_delayed_work(system_wq, &t->unhook, linger);
-}
+static int icmp_ep_hook_register(struct icmp_ep_table *t);
+static void icmp_ep_hook_idle(struct icmp_ep_table *t);
 
 /*
  * Give @sk the ident @ident, or a random free one when @ident is 0; an
@@ -980,7 +900,11 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
-/* State machine: a socket's lifecycle */
+/*
+ * ====================================================================
+ * State machine: a socket's lifecycle
+ * ====================================================================
+ */
 
 /**
  * icmp_ep_state_change_valid() - whether the state machine allows a move
@@ -1014,7 +938,11 @@ static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
 	return READ_ONCE(icmp_ep_sk(sk)->state);
 }
 
-/* Socket calls: the struct proto entries both families share */
+/*
+ * ====================================================================
+ * Socket calls: the struct proto entries both families share
+ * ====================================================================
+ */
 
 static int icmp_ep_check_group(struct net *net)
 {
@@ -1478,7 +1406,11 @@ static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	return err;
 }
 
-/* IPv4: icmp_ep_v4_af, the family's table, and what it points to */
+/*
+ * ====================================================================
+ * IPv4: icmp_ep_v4_af, the family's table, and what it points to
+ * ====================================================================
+ */
 
 static int icmp_ep_v4_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -2229,7 +2161,11 @@ static const struct icmp_ep_af icmp_ep_v4_af = {
 	.seq_addrs = icmp_ep_v4_seq_addrs,
 };
 
-/* IPv6: icmp_ep_v6_af, the family's table, and what it points to */
+/*
+ * ====================================================================
+ * IPv6: icmp_ep_v6_af, the family's table, and what it points to
+ * ====================================================================
+ */
 
 static int icmp_ep_v6_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -3010,7 +2946,11 @@ static const struct icmp_ep_af icmp_ep_v6_af = {
 	.seq_addrs = icmp_ep_v6_seq_addrs,
 };
 
-/* Receive hook: socket lookup, delivery of replies and errors */
+/*
+ * ====================================================================
+ * Receive hook: socket lookup, delivery of replies and errors
+ * ====================================================================
+ */
 
 /*
  * Whose packet the hook holds, and so what a socket may get: netfilter's,
@@ -3598,6 +3538,97 @@ static const struct nf_hook_ops icmp_ep_nf_hook_ops[ICMP_EP_NR_AF] = {
 	},
 };
 
+/*
+ * The receive hook is registered in a namespace only while it holds a
+ * socket of the family, so that ICMP elsewhere pays nothing for the module;
+ * it lingers after the last one, so that ping run in a loop does not add
+ * and remove it (a hook blob copied, an RCU callback) for every run.
+ */
+static unsigned int hook_linger_ms = 1000;
+module_param(hook_linger_ms, uint, 0644);
+MODULE_PARM_DESC(hook_linger_ms,
+		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000; doubled, up to a minute, each time it is wanted back within a minute of going)");
+
+/*
+ * A registration is no packet's business, but the first LOCAL_IN hook of
+ * a host flips the global nf_hooks_needed static key (text patching, an
+ * IPI to every CPU), and any user can open and close ping sockets at will.
+ * So a hook that is wanted back within a minute of going lingers twice as
+ * long the next time, up to a minute: a loop of short-lived sockets, at
+ * any pace, registers it about log2(60 s / hook_linger_ms) + 1 times, and
+ * after that once a minute at most.
+ */
+#define ICMP_EP_LINGER_MAX		(60 * HZ)
+#define ICMP_EP_LINGER_SHIFT_MAX	16
+
+/*
+ * Register the receive hook before the first socket enters the table, as a
+ * reply may follow the socket's first echo at once.
+ */
+static int icmp_ep_hook_register(struct icmp_ep_table *t)
+{
+	unsigned int shift = 0;
+	int err;
+
+	lockdep_assert_held(&t->hook_lock);
+	if (t->hooked)
+		return 0;
+	err = nf_register_net_hook(t->net, t->hook);
+	if (err)
+		return err;
+	t->hooked = true;
+	/* A linger of 0, the administrator's "at once", keeps no history. */
+	if (READ_ONCE(hook_linger_ms) && t->unhooked_at &&
+	    time_before(jiffies, t->unhooked_at + ICMP_EP_LINGER_MAX))
+		shift = min(t->linger_shift + 1, ICMP_EP_LINGER_SHIFT_MAX);
+	/* Read by icmp_ep_hook_idle() under the table lock alone. */
+	WRITE_ONCE(t->linger_shift, shift);
+	icmp_ep_count(t, ICMP_EP_STAT_HOOK_REGISTERED);
+	return 0;
+}
+
+static void icmp_ep_hook_unregister(struct icmp_ep_table *t)
+{
+	lockdep_assert_held(&t->hook_lock);
+	if (!t->hooked)
+		return;
+	/* Packets already in the hook finish there: the table outlives them. */
+	nf_unregister_net_hook(t->net, t->hook);
+	t->hooked = false;
+	t->unhooked_at = jiffies ?: 1;
+	icmp_ep_count(t, ICMP_EP_STAT_HOOK_UNREGISTERED);
+}
+
+/*
+ * A linger after the table emptied: unhook, unless a socket came meanwhile.
+ * Hashing holds @hook_lock, so the count cannot rise under us; should it
+ * fall to 0 again, that schedules this work anew.
+ */
+static void icmp_ep_unhook_work(struct work_struct *work)
+{
+	struct icmp_ep_table *t = container_of(to_delayed_work(work),
+					       struct icmp_ep_table, unhook);
+
+	mutex_lock(&t->hook_lock);
+	if (!READ_ONCE(t->nr_socks))
+		icmp_ep_hook_unregister(t);
+	mutex_unlock(&t->hook_lock);
+}
+
+/* When a socket left the table, or failed to enter it. */
+static void icmp_ep_hook_idle(struct icmp_ep_table *t)
+{
+	unsigned long linger = msecs_to_jiffies(READ_ONCE(hook_linger_ms));
+
+	lockdep_assert_held(&t->lock);
+	if (t->nr_socks)
+		return;
+	/* Doubled up to a minute; a longer linger set by hand stays. */
+	linger = max(linger, min(linger << READ_ONCE(t->linger_shift),
+				 (unsigned long)ICMP_EP_LINGER_MAX));
+	mod_delayed_work(system_wq, &t->unhook, linger);
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /**
  * icmp_ep_rx_parse() - classify a packet as the receive hook does
@@ -3655,7 +3686,11 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_deliver);
 #endif
 
-/* /proc: /proc/net/icmp_ep, /proc/net/icmp_ep6, /proc/net/stat/icmp_ep */
+/*
+ * ====================================================================
+ * /proc: /proc/net/icmp_ep, /proc/net/icmp_ep6, /proc/net/stat/icmp_ep
+ * ====================================================================
+ */
 
 struct icmp_ep_iter {
 	struct seq_net_private p;	/* must be first */
@@ -3794,7 +3829,11 @@ static int icmp_ep_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* Init and exit: protocols, per-netns state, module */
+/*
+ * ====================================================================
+ * Init and exit: protocols, per-netns state, module
+ * ====================================================================
+ */
 
 static struct proto icmp_ep_v4_proto = {
 	.name = "ICMP_EP",
