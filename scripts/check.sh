@@ -148,6 +148,13 @@ kernels() {
 	icmp_ep_kunit kunit-6.12 "$(debug_tree 6.12)" "$build/$vm/results.log"
 }
 
+# docs_check: every document builds without a docutils warning.
+docs_check() {
+	for doc in "$here"/Documentation/*.rst; do
+		python3 -m docutils --halt=warning "$doc" /dev/null || return 1
+	done
+}
+
 icmp_ep_deps
 icmp_ep_steps_init "$build/check"
 
@@ -178,8 +185,7 @@ icmp_ep_step lint "$scripts/lint.sh"
 icmp_ep_step version-gate "$scripts/version-gate.sh"
 icmp_ep_step install "$scripts/install-check.sh" \
 	"/usr/src/linux-headers-$(icmp_ep_stock_release 6.1)" "$build/stock-6.1"
-icmp_ep_step docs python3 -m docutils --halt=warning \
-	"$here/Documentation/icmp_ep.rst" /dev/null
+icmp_ep_step docs docs_check
 icmp_ep_report
 icmp_ep_wait_lanes
 icmp_ep_summary
