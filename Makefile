@@ -10,10 +10,10 @@ KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 endif
 
-# The release KDIR was built for, which names /lib/modules/<release>.
-# Debian's headers say 6.1.x in kernel.release; UTS_RELEASE is the truth.
-KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
-	$(KDIR)/include/generated/utsrelease.h)
+# The release KDIR was built for, which names /lib/modules/<release>:
+# scripts/lib.sh holds the one way to read it.  Evaluated only by install,
+# so that the DKMS copy of this Makefile (without scripts/) still builds.
+KVER = $(shell $(CURDIR)/scripts/lib.sh icmp_ep_kdir_release $(KDIR))
 
 .PHONY: all modules clean install deb check quick lint kunit demo stress bench
 

@@ -14,15 +14,15 @@
  * hook of its own.  The hook delivers a clone and lets the original go on
  * to icmp_rcv(), so the kernel's ICMP counters move as they always do.
  *
- * The sections follow the data, each under a one-line banner: tables and
- * idents (the per-family table &struct icmp_ep_af, the per-netns socket
- * table, ident allocation and the per-uid cap); the state machine; the
- * socket calls both families share (bind, connect, the send checks,
- * recvmsg); the IPv4 family, then the IPv6 family (binding, routing and
- * building an echo request, parsing replies and errors, the error queue);
- * the receive hook (lookup, delivery, counters, KUnit's entry points);
- * /proc; and init/exit (protocol registration, per-netns setup, the
- * module).
+ * The sections follow the data, each under a banner set off by two rows
+ * of "=": tables and idents (the per-family table &struct icmp_ep_af, the
+ * per-netns socket table, ident allocation and the per-uid cap); the state
+ * machine; the socket calls both families share (bind, connect, the send
+ * checks, recvmsg); the IPv4 family, then the IPv6 family (binding, routing
+ * and building an echo request, parsing replies and errors, the error
+ * queue); the receive hook (lookup, delivery, counters, registering the
+ * hook and its linger, KUnit's entry points); /proc; and init/exit
+ * (protocol registration, per-netns setup, the module).
  */
 
 #include <kunit/visibility.h>
@@ -32,6 +32,7 @@
 #include <linux/highmem.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -43,6 +44,7 @@
 #include <linux/sysctl.h>
 #include <linux/termios.h>
 #include <linux/uio.h>
+#include <linux/workqueue.h>
 #include <net/addrconf.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
@@ -68,7 +70,164 @@
 
 #include "icmp_ep.h"
 
-/* Tables and idents: the family tables, per-netns socket tables, idents */
+/*
+ * ====================================================================
+ * Tables and idents: the family tables, per-netns socket tables, idents
+ * ====================================================================
+ */
+
+#define ICMP_EP_ECHO_HDR_LEN	8
+
+/**
+ * enum icmp_ep_stat - what became of the packets icmp_ep looked at
+ * @ICMP_EP_STAT_ECHO_SENT: echo requests sent
+ * @ICMP_EP_STAT_REPLIES_DELIVERED: echo replies queued on a socket as a
+ *	copy, the packet going on to icmp_rcv() or icmpv6_rcv(): a clone, or
+ *	the datagram icmp_ep reassembled from clones of its fragments
+ * @ICMP_EP_STAT_ERRORS_DELIVERED: ICMP errors handed to a socket
+ * @ICMP_EP_STAT_DROP_NO_SOCKET: replies and errors for no socket of ours
+ * @ICMP_EP_STAT_DROP_BAD_CHECKSUM: replies and errors with a bad checksum
+ * @ICMP_EP_STAT_DROP_QUEUE_FULL: replies and errors a full queue refused
+ * @ICMP_EP_STAT_DROP_SOCKET_FILTER: replies the socket's filter, a cgroup
+ *	BPF program or an LSM refused (sk_filter())
+ * @ICMP_EP_STAT_DROP_MALFORMED: truncated or garbled replies and errors
+ * @ICMP_EP_STAT_DROP_FILTERED: errors the kernel does not report to sockets
+ * @ICMP_EP_STAT_DROP_NOT_PEER: replies and errors a connected socket does not
+ *	hear: a reply from another host, an error about a datagram to another
+ *	host
+ * @ICMP_EP_STAT_DROP_POLICY: replies and errors the IPsec inbound policy
+ *	refuses, as icmp_rcv() and icmpv6_rcv() refuse them
+ * @ICMP_EP_STAT_DROP_REASSEMBLY: clones of IPv6 fragments that icmp_ep's
+ *	reassembly refused, or could not make
+ * @ICMP_EP_STAT_DROP_NO_REASSEMBLY: fragmented replies and errors lost
+ *	for want of nf_defrag_ipv6, counted at their first fragment
+ * @ICMP_EP_STAT_REPLIES_STOLEN: echo replies queued on a socket themselves,
+ *	as no raw socket could see them
+ * @ICMP_EP_STAT_HOOK_REGISTERED: times the receive hook was registered,
+ *	for the first socket of the family in the netns; not a packet count
+ * @ICMP_EP_STAT_HOOK_UNREGISTERED: times it was unregistered, a linger
+ *	after the last socket went; not a packet count
+ * @ICMP_EP_NR_STATS: number of counters
+ */
+enum icmp_ep_stat {
+	ICMP_EP_STAT_ECHO_SENT,
+	ICMP_EP_STAT_REPLIES_DELIVERED,
+	ICMP_EP_STAT_ERRORS_DELIVERED,
+	ICMP_EP_STAT_DROP_NO_SOCKET,
+	ICMP_EP_STAT_DROP_BAD_CHECKSUM,
+	ICMP_EP_STAT_DROP_QUEUE_FULL,
+	ICMP_EP_STAT_DROP_SOCKET_FILTER,
+	ICMP_EP_STAT_DROP_MALFORMED,
+	ICMP_EP_STAT_DROP_FILTERED,
+	ICMP_EP_STAT_DROP_NOT_PEER,
+	ICMP_EP_STAT_DROP_POLICY,
+	ICMP_EP_STAT_DROP_REASSEMBLY,
+	ICMP_EP_STAT_DROP_NO_REASSEMBLY,
+	ICMP_EP_STAT_REPLIES_STOLEN,
+	ICMP_EP_STAT_HOOK_REGISTERED,
+	ICMP_EP_STAT_HOOK_UNREGISTERED,
+	ICMP_EP_NR_STATS,
+};
+
+/**
+ * struct icmp_ep_stats - per-CPU counters of one family in one netns
+ * @count: indexed by &enum icmp_ep_stat
+ */
+struct icmp_ep_stats {
+	unsigned long count[ICMP_EP_NR_STATS];
+};
+
+/**
+ * struct icmp_ep_table - the sockets of one family in one netns
+ * @socks: sockets keyed by ident; read under RCU, written under @lock
+ * @lock: serialises every change to @socks, @idents and @uids
+ * @uids: how many idents each uid holds; only used under @lock
+ * @stats: what happened to this family's packets
+ * @idents: the idents held by the sockets in @socks
+ * @nr_socks: how many sockets are in @socks; under @lock
+ * @hook_lock: serialises registering and unregistering the receive hook
+ *	with each other and with hashing a socket, so that no socket is in
+ *	@socks while the hook is not registered
+ * @hooked: whether the receive hook is registered; under @hook_lock
+ * @hook: the family's receive hook, set once
+ * @net: the netns, which holds the table
+ * @unhook: unregisters the hook a linger after @nr_socks dropped to 0
+ * @unhooked_at: jiffies when the hook was last unregistered, 0 if never;
+ *	under @hook_lock
+ * @linger_shift: how many times the linger doubles; written under
+ *	@hook_lock, read under @lock
+ *
+ * The module's locking, stated here once (Documentation/icmp_ep.rst points
+ * here).  The lock order is: the socket lock, then @hook_lock, then
+ * netfilter's nf_hook_mutex (taken inside nf_register_net_hook() and
+ * nf_unregister_net_hook()); @lock nests inside @hook_lock.
+ *
+ * - The socket lock covers a socket's state: bind, connect, disconnect and
+ *   close take it.  Unhashing also runs without it, from
+ *   sk_common_release(), so it takes only @lock and is idempotent.
+ * - @hook_lock is held by the bind path across registering the hook (if it
+ *   is not) and hashing the socket, and by the @unhook work while it reads
+ *   @nr_socks, which only rises under @hook_lock, and unregisters: no
+ *   socket is ever in @socks while the hook is not registered.  A mutex,
+ *   as registering sleeps.
+ * - @lock, a spinlock taken only in process context, covers every change
+ *   to @socks, @idents, @uids and @nr_socks (lockdep_assert_held() in the
+ *   helpers).  @nr_socks falls under it, which then schedules @unhook; a
+ *   fall to 0 while the work runs schedules it again.
+ * - The receive path takes none of these: it looks a socket up under RCU
+ *   and takes a reference (see &struct icmp_ep_sock).
+ */
+struct icmp_ep_table {
+	struct rhltable socks;
+	spinlock_t lock; /* writers of @socks and @idents, all of @uids */
+	struct rhashtable uids;
+	struct icmp_ep_stats __percpu *stats;
+	struct icmp_ep_idents idents;
+	unsigned int nr_socks;
+	struct mutex hook_lock; /* @hooked, and hashing against unhooking */
+	bool hooked;
+	const struct nf_hook_ops *hook;
+	struct net *net;
+	struct delayed_work unhook;
+	unsigned long unhooked_at;
+	unsigned int linger_shift;
+};
+
+/**
+ * struct icmp_ep_node - a socket's entry in &icmp_ep_table.socks
+ * @list: in the list of the sockets holding @ident
+ * @ident: the hash key
+ * @uid: whom the ident is charged to: the binder's sk_uid when the ident
+ *	was taken, copied by every socket that shares it, as fchown() on a
+ *	socket can change sk_uid later
+ * @sk: the socket, set once; see &struct icmp_ep_sock for when it may be
+ *	dereferenced
+ * @rcu: frees the entry once the readers that may still see it are done
+ *
+ * The entry lives apart from the socket so that it can outlive it: sockets
+ * are %SLAB_TYPESAFE_BY_RCU and may be freed, and their memory reused,
+ * while a reader is still walking the list; an entry is only freed after
+ * a grace period and is never hashed twice, so a walk never strays into
+ * another ident's list.
+ */
+struct icmp_ep_node {
+	struct rhlist_head list;
+	u16 ident;
+	kuid_t uid;
+	struct sock *sk;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct icmp_ep_v6_sock - an IPv6 icmp_ep socket
+ * @ep: the family-independent part
+ * @inet6: IPv6 state; 6.12's inet6_sk_generic() finds it through
+ *	&struct proto.ipv6_pinfo_offset, 6.1's only as the last member
+ */
+struct icmp_ep_v6_sock {
+	struct icmp_ep_sock ep;
+	struct ipv6_pinfo inet6;
+};
 
 /*
  * The hook runs after every filter, LSM and NAT hook on LOCAL_IN, so that
@@ -103,29 +262,6 @@ static unsigned int max_idents_per_uid;
 module_param(max_idents_per_uid, uint, 0644);
 MODULE_PARM_DESC(max_idents_per_uid,
 		 "Most idents one uid may hold per family in a network namespace (0, the default: no limit, as with the built-in sockets)");
-
-/*
- * The receive hook is registered in a namespace only while it holds a
- * socket of the family, so that ICMP elsewhere pays nothing for the module;
- * it lingers after the last one, so that ping run in a loop does not add
- * and remove it (a hook blob copied, an RCU callback) for every run.
- */
-static unsigned int hook_linger_ms = 1000;
-module_param(hook_linger_ms, uint, 0644);
-MODULE_PARM_DESC(hook_linger_ms,
-		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000; doubled, up to a minute, each time it is wanted back within a minute of going)");
-
-/*
- * A registration is no packet's business, but the first LOCAL_IN hook of
- * a host flips the global nf_hooks_needed static key (text patching, an
- * IPI to every CPU), and any user can open and close ping sockets at will.
- * So a hook that is wanted back within a minute of going lingers twice as
- * long the next time, up to a minute: a loop of short-lived sockets, at
- * any pace, registers it about log2(60 s / hook_linger_ms) + 1 times, and
- * after that once a minute at most.
- */
-#define ICMP_EP_LINGER_MAX		(60 * HZ)
-#define ICMP_EP_LINGER_SHIFT_MAX	16
 
 /*
  * IPv6 reassembles only after LOCAL_IN, so the receive hook reassembles
@@ -661,72 +797,11 @@ static int icmp_ep_ident_choose(struct icmp_ep_table *t, const struct sock *sk,
 }
 
 /*
- * Register the receive hook before the first socket enters the table, as a
- * reply may follow the socket's first echo at once.
+ * Registering, unregistering and the linger of the receive hook are in the
+ * receive-hook section, with the hook.
  */
-static int icmp_ep_hook_register(struct icmp_ep_table *t)
-{
-	unsigned int shift = 0;
-	int err;
-
-	lockdep_assert_held(&t->hook_lock);
-	if (t->hooked)
-		return 0;
-	err = nf_register_net_hook(t->net, t->hook);
-	if (err)
-		return err;
-	t->hooked = true;
-	/* A linger of 0, the administrator's "at once", keeps no history. */
-	if (READ_ONCE(hook_linger_ms) && t->unhooked_at &&
-	    time_before(jiffies, t->unhooked_at + ICMP_EP_LINGER_MAX))
-		shift = min(t->linger_shift + 1, ICMP_EP_LINGER_SHIFT_MAX);
-	/* Read by icmp_ep_hook_idle() under the table lock alone. */
-	WRITE_ONCE(t->linger_shift, shift);
-	icmp_ep_count(t, ICMP_EP_STAT_HOOK_REGISTERED);
-	return 0;
-}
-
-static void icmp_ep_hook_unregister(struct icmp_ep_table *t)
-{
-	lockdep_assert_held(&t->hook_lock);
-	if (!t->hooked)
-		return;
-	/* Packets already in the hook finish there: the table outlives them. */
-	nf_unregister_net_hook(t->net, t->hook);
-	t->hooked = false;
-	t->unhooked_at = jiffies ?: 1;
-	icmp_ep_count(t, ICMP_EP_STAT_HOOK_UNREGISTERED);
-}
-
-/*
- * A linger after the table emptied: unhook, unless a socket came meanwhile.
- * Hashing holds @hook_lock, so the count cannot rise under us; should it
- * fall to 0 again, that schedules this work anew.
- */
-static void icmp_ep_unhook_work(struct work_struct *work)
-{
-	struct icmp_ep_table *t = container_of(to_delayed_work(work),
-					       struct icmp_ep_table, unhook);
-
-	mutex_lock(&t->hook_lock);
-	if (!READ_ONCE(t->nr_socks))
-		icmp_ep_hook_unregister(t);
-	mutex_unlock(&t->hook_lock);
-}
-
-/* When a socket left the table, or failed to enter it. */
-static void icmp_ep_hook_idle(struct icmp_ep_table *t)
-{
-	unsigned long linger = msecs_to_jiffies(READ_ONCE(hook_linger_ms));
-
-	lockdep_assert_held(&t->lock);
-	if (t->nr_socks)
-		return;
-	/* Doubled up to a minute; a longer linger set by hand stays. */
-	linger = max(linger, min(linger << READ_ONCE(t->linger_shift),
-				 (unsigned long)ICMP_EP_LINGER_MAX));
-	mod_delayed_work(system_wq, &t->unhook, linger);
-}
+static int icmp_ep_hook_register(struct icmp_ep_table *t);
+static void icmp_ep_hook_idle(struct icmp_ep_table *t);
 
 /*
  * Give @sk the ident @ident, or a random free one when @ident is 0; an
@@ -825,7 +900,11 @@ static void icmp_ep_unhash(struct sock *sk)
 	spin_unlock(&t->lock);
 }
 
-/* State machine: a socket's lifecycle */
+/*
+ * ====================================================================
+ * State machine: a socket's lifecycle
+ * ====================================================================
+ */
 
 /**
  * icmp_ep_state_change_valid() - whether the state machine allows a move
@@ -859,7 +938,11 @@ static enum icmp_ep_state icmp_ep_state(const struct sock *sk)
 	return READ_ONCE(icmp_ep_sk(sk)->state);
 }
 
-/* Socket calls: the struct proto entries both families share */
+/*
+ * ====================================================================
+ * Socket calls: the struct proto entries both families share
+ * ====================================================================
+ */
 
 static int icmp_ep_check_group(struct net *net)
 {
@@ -1323,7 +1406,11 @@ static int icmp_ep_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	return err;
 }
 
-/* IPv4: icmp_ep_v4_af, the family's table, and what it points to */
+/*
+ * ====================================================================
+ * IPv4: icmp_ep_v4_af, the family's table, and what it points to
+ * ====================================================================
+ */
 
 static int icmp_ep_v4_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -2084,7 +2171,11 @@ static const struct icmp_ep_af icmp_ep_v4_af = {
 	.seq_addrs = icmp_ep_v4_seq_addrs,
 };
 
-/* IPv6: icmp_ep_v6_af, the family's table, and what it points to */
+/*
+ * ====================================================================
+ * IPv6: icmp_ep_v6_af, the family's table, and what it points to
+ * ====================================================================
+ */
 
 static int icmp_ep_v6_check_bind(struct sock *sk, const struct sockaddr *uaddr,
 				 int addr_len, int *bound_dev_if)
@@ -2893,7 +2984,11 @@ static const struct icmp_ep_af icmp_ep_v6_af = {
 	.seq_addrs = icmp_ep_v6_seq_addrs,
 };
 
-/* Receive hook: socket lookup, delivery of replies and errors */
+/*
+ * ====================================================================
+ * Receive hook: socket lookup, delivery of replies and errors
+ * ====================================================================
+ */
 
 /*
  * Whose packet the hook holds, and so what a socket may get: netfilter's,
@@ -3491,6 +3586,97 @@ static const struct nf_hook_ops icmp_ep_nf_hook_ops[ICMP_EP_NR_AF] = {
 	},
 };
 
+/*
+ * The receive hook is registered in a namespace only while it holds a
+ * socket of the family, so that ICMP elsewhere pays nothing for the module;
+ * it lingers after the last one, so that ping run in a loop does not add
+ * and remove it (a hook blob copied, an RCU callback) for every run.
+ */
+static unsigned int hook_linger_ms = 1000;
+module_param(hook_linger_ms, uint, 0644);
+MODULE_PARM_DESC(hook_linger_ms,
+		 "How long the receive hook stays registered in a network namespace after its last socket of the family is gone, in ms (default 1000; doubled, up to a minute, each time it is wanted back within a minute of going)");
+
+/*
+ * A registration is no packet's business, but the first LOCAL_IN hook of
+ * a host flips the global nf_hooks_needed static key (text patching, an
+ * IPI to every CPU), and any user can open and close ping sockets at will.
+ * So a hook that is wanted back within a minute of going lingers twice as
+ * long the next time, up to a minute: a loop of short-lived sockets, at
+ * any pace, registers it about log2(60 s / hook_linger_ms) + 1 times, and
+ * after that once a minute at most.
+ */
+#define ICMP_EP_LINGER_MAX		(60 * HZ)
+#define ICMP_EP_LINGER_SHIFT_MAX	16
+
+/*
+ * Register the receive hook before the first socket enters the table, as a
+ * reply may follow the socket's first echo at once.
+ */
+static int icmp_ep_hook_register(struct icmp_ep_table *t)
+{
+	unsigned int shift = 0;
+	int err;
+
+	lockdep_assert_held(&t->hook_lock);
+	if (t->hooked)
+		return 0;
+	err = nf_register_net_hook(t->net, t->hook);
+	if (err)
+		return err;
+	t->hooked = true;
+	/* A linger of 0, the administrator's "at once", keeps no history. */
+	if (READ_ONCE(hook_linger_ms) && t->unhooked_at &&
+	    time_before(jiffies, t->unhooked_at + ICMP_EP_LINGER_MAX))
+		shift = min(t->linger_shift + 1, ICMP_EP_LINGER_SHIFT_MAX);
+	/* Read by icmp_ep_hook_idle() under the table lock alone. */
+	WRITE_ONCE(t->linger_shift, shift);
+	icmp_ep_count(t, ICMP_EP_STAT_HOOK_REGISTERED);
+	return 0;
+}
+
+static void icmp_ep_hook_unregister(struct icmp_ep_table *t)
+{
+	lockdep_assert_held(&t->hook_lock);
+	if (!t->hooked)
+		return;
+	/* Packets already in the hook finish there: the table outlives them. */
+	nf_unregister_net_hook(t->net, t->hook);
+	t->hooked = false;
+	t->unhooked_at = jiffies ?: 1;
+	icmp_ep_count(t, ICMP_EP_STAT_HOOK_UNREGISTERED);
+}
+
+/*
+ * A linger after the table emptied: unhook, unless a socket came meanwhile.
+ * Hashing holds @hook_lock, so the count cannot rise under us; should it
+ * fall to 0 again, that schedules this work anew.
+ */
+static void icmp_ep_unhook_work(struct work_struct *work)
+{
+	struct icmp_ep_table *t = container_of(to_delayed_work(work),
+					       struct icmp_ep_table, unhook);
+
+	mutex_lock(&t->hook_lock);
+	if (!READ_ONCE(t->nr_socks))
+		icmp_ep_hook_unregister(t);
+	mutex_unlock(&t->hook_lock);
+}
+
+/* When a socket left the table, or failed to enter it. */
+static void icmp_ep_hook_idle(struct icmp_ep_table *t)
+{
+	unsigned long linger = msecs_to_jiffies(READ_ONCE(hook_linger_ms));
+
+	lockdep_assert_held(&t->lock);
+	if (t->nr_socks)
+		return;
+	/* Doubled up to a minute; a longer linger set by hand stays. */
+	linger = max(linger, min(linger << READ_ONCE(t->linger_shift),
+				 (unsigned long)ICMP_EP_LINGER_MAX));
+	mod_delayed_work(system_wq, &t->unhook, linger);
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /**
  * icmp_ep_rx_parse() - classify a packet as the receive hook does
@@ -3549,7 +3735,11 @@ unsigned int icmp_ep_rx_deliver(struct net *net, int family,
 EXPORT_SYMBOL_IF_KUNIT(icmp_ep_rx_deliver);
 #endif
 
-/* /proc: /proc/net/icmp_ep, /proc/net/icmp_ep6, /proc/net/stat/icmp_ep */
+/*
+ * ====================================================================
+ * /proc: /proc/net/icmp_ep, /proc/net/icmp_ep6, /proc/net/stat/icmp_ep
+ * ====================================================================
+ */
 
 struct icmp_ep_iter {
 	struct seq_net_private p;	/* must be first */
@@ -3688,7 +3878,11 @@ static int icmp_ep_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* Init and exit: protocols, per-netns state, module */
+/*
+ * ====================================================================
+ * Init and exit: protocols, per-netns state, module
+ * ====================================================================
+ */
 
 static struct proto icmp_ep_v4_proto = {
 	.name = "ICMP_EP",

@@ -10,19 +10,12 @@
 
 #include <linux/bitops.h>
 #include <linux/limits.h>
-#include <linux/mutex.h>
-#include <linux/netfilter.h>
-#include <linux/rhashtable-types.h>
-#include <linux/spinlock_types.h>
-#include <linux/uidgid.h>
-#include <linux/workqueue.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
 #include <linux/ipv6.h>
 
 /* Idents are 16 bits; ident 0 means "pick one" and is never handed out. */
 #define ICMP_EP_NR_IDENTS	(U16_MAX + 1)
-#define ICMP_EP_ECHO_HDR_LEN	8
 
 /**
  * enum icmp_ep_state - lifecycle of an icmp_ep socket
@@ -52,101 +45,6 @@ struct icmp_ep_idents {
 };
 
 /**
- * enum icmp_ep_stat - what became of the packets icmp_ep looked at
- * @ICMP_EP_STAT_ECHO_SENT: echo requests sent
- * @ICMP_EP_STAT_REPLIES_DELIVERED: echo replies queued on a socket as a
- *	copy, the packet going on to icmp_rcv() or icmpv6_rcv(): a clone, or
- *	the datagram icmp_ep reassembled from clones of its fragments
- * @ICMP_EP_STAT_ERRORS_DELIVERED: ICMP errors handed to a socket
- * @ICMP_EP_STAT_DROP_NO_SOCKET: replies and errors for no socket of ours
- * @ICMP_EP_STAT_DROP_BAD_CHECKSUM: replies and errors with a bad checksum
- * @ICMP_EP_STAT_DROP_QUEUE_FULL: replies and errors a full queue refused
- * @ICMP_EP_STAT_DROP_SOCKET_FILTER: replies the socket's filter, a cgroup
- *	BPF program or an LSM refused (sk_filter())
- * @ICMP_EP_STAT_DROP_MALFORMED: truncated or garbled replies and errors
- * @ICMP_EP_STAT_DROP_FILTERED: errors the kernel does not report to sockets
- * @ICMP_EP_STAT_DROP_NOT_PEER: replies and errors a connected socket does not
- *	hear: a reply from another host, an error about a datagram to another
- *	host
- * @ICMP_EP_STAT_DROP_POLICY: replies and errors the IPsec inbound policy
- *	refuses, as icmp_rcv() and icmpv6_rcv() refuse them
- * @ICMP_EP_STAT_DROP_REASSEMBLY: clones of IPv6 fragments that icmp_ep's
- *	reassembly refused, or could not make
- * @ICMP_EP_STAT_DROP_NO_REASSEMBLY: fragmented replies and errors lost
- *	for want of nf_defrag_ipv6, counted at their first fragment
- * @ICMP_EP_STAT_REPLIES_STOLEN: echo replies queued on a socket themselves,
- *	as no raw socket could see them
- * @ICMP_EP_STAT_HOOK_REGISTERED: times the receive hook was registered,
- *	for the first socket of the family in the netns; not a packet count
- * @ICMP_EP_STAT_HOOK_UNREGISTERED: times it was unregistered, a linger
- *	after the last socket went; not a packet count
- * @ICMP_EP_NR_STATS: number of counters
- */
-enum icmp_ep_stat {
-	ICMP_EP_STAT_ECHO_SENT,
-	ICMP_EP_STAT_REPLIES_DELIVERED,
-	ICMP_EP_STAT_ERRORS_DELIVERED,
-	ICMP_EP_STAT_DROP_NO_SOCKET,
-	ICMP_EP_STAT_DROP_BAD_CHECKSUM,
-	ICMP_EP_STAT_DROP_QUEUE_FULL,
-	ICMP_EP_STAT_DROP_SOCKET_FILTER,
-	ICMP_EP_STAT_DROP_MALFORMED,
-	ICMP_EP_STAT_DROP_FILTERED,
-	ICMP_EP_STAT_DROP_NOT_PEER,
-	ICMP_EP_STAT_DROP_POLICY,
-	ICMP_EP_STAT_DROP_REASSEMBLY,
-	ICMP_EP_STAT_DROP_NO_REASSEMBLY,
-	ICMP_EP_STAT_REPLIES_STOLEN,
-	ICMP_EP_STAT_HOOK_REGISTERED,
-	ICMP_EP_STAT_HOOK_UNREGISTERED,
-	ICMP_EP_NR_STATS,
-};
-
-/**
- * struct icmp_ep_stats - per-CPU counters of one family in one netns
- * @count: indexed by &enum icmp_ep_stat
- */
-struct icmp_ep_stats {
-	unsigned long count[ICMP_EP_NR_STATS];
-};
-
-/**
- * struct icmp_ep_table - the sockets of one family in one netns
- * @socks: sockets keyed by ident; read under RCU, written under @lock
- * @lock: serialises every change to @socks, @idents and @uids
- * @uids: how many idents each uid holds; only used under @lock
- * @stats: what happened to this family's packets
- * @idents: the idents held by the sockets in @socks
- * @nr_socks: how many sockets are in @socks; under @lock
- * @hook_lock: serialises registering and unregistering the receive hook
- *	with each other and with hashing a socket, so that no socket is in
- *	@socks while the hook is not registered
- * @hooked: whether the receive hook is registered; under @hook_lock
- * @hook: the family's receive hook, set once
- * @net: the netns, which holds the table
- * @unhook: unregisters the hook a linger after @nr_socks dropped to 0
- * @unhooked_at: jiffies when the hook was last unregistered, 0 if never;
- *	under @hook_lock
- * @linger_shift: how many times the linger doubles; written under
- *	@hook_lock, read under @lock
- */
-struct icmp_ep_table {
-	struct rhltable socks;
-	spinlock_t lock; /* writers of @socks and @idents, all of @uids */
-	struct rhashtable uids;
-	struct icmp_ep_stats __percpu *stats;
-	struct icmp_ep_idents idents;
-	unsigned int nr_socks;
-	struct mutex hook_lock; /* @hooked, and hashing against unhooking */
-	bool hooked;
-	const struct nf_hook_ops *hook;
-	struct net *net;
-	struct delayed_work unhook;
-	unsigned long unhooked_at;
-	unsigned int linger_shift;
-};
-
-/**
  * enum icmp_ep_rx_verdict - what the receive hook makes of a packet
  * @ICMP_EP_RX_IGNORE: not an echo reply, nor an error about an echo request
  * @ICMP_EP_RX_MATCH: a reply or error for the socket holding &icmp_ep_rx.ident
@@ -164,30 +62,8 @@ enum icmp_ep_rx_verdict {
 	ICMP_EP_RX_FRAGMENT,
 };
 
-/**
- * struct icmp_ep_node - a socket's entry in &icmp_ep_table.socks
- * @list: in the list of the sockets holding @ident
- * @ident: the hash key
- * @uid: whom the ident is charged to: the binder's sk_uid when the ident
- *	was taken, copied by every socket that shares it, as fchown() on a
- *	socket can change sk_uid later
- * @sk: the socket, set once; see &struct icmp_ep_sock for when it may be
- *	dereferenced
- * @rcu: frees the entry once the readers that may still see it are done
- *
- * The entry lives apart from the socket so that it can outlive it: sockets
- * are %SLAB_TYPESAFE_BY_RCU and may be freed, and their memory reused,
- * while a reader is still walking the list; an entry is only freed after
- * a grace period and is never hashed twice, so a walk never strays into
- * another ident's list.
- */
-struct icmp_ep_node {
-	struct rhlist_head list;
-	u16 ident;
-	kuid_t uid;
-	struct sock *sk;
-	struct rcu_head rcu;
-};
+/* Private to icmp_ep.c; the socket only points to it. */
+struct icmp_ep_node;
 
 /**
  * struct icmp_ep_sock - an icmp_ep socket
@@ -209,17 +85,6 @@ struct icmp_ep_sock {
 	struct icmp_ep_node __rcu *node;
 	enum icmp_ep_state state;
 	bool peer_only;
-};
-
-/**
- * struct icmp_ep_v6_sock - an IPv6 icmp_ep socket
- * @ep: the family-independent part
- * @inet6: IPv6 state; 6.12's inet6_sk_generic() finds it through
- *	&struct proto.ipv6_pinfo_offset, 6.1's only as the last member
- */
-struct icmp_ep_v6_sock {
-	struct icmp_ep_sock ep;
-	struct ipv6_pinfo inet6;
 };
 
 /**

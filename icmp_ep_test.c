@@ -863,12 +863,10 @@ struct test_echo {
 /*
  * Build an IPv4 packet from 10.1.1.1 to 127.0.0.1 carrying @len bytes of
  * @l4 with protocol @proto, as it stands on LOCAL_IN: data at the network
- * header, arriving on loopback.  ICMP checksums are filled in unless
- * @bad_csum.
+ * header, arriving on loopback.  ICMP checksums are filled in.
  */
 static struct sk_buff *test_v4_packet(struct kunit *test, u8 proto,
-				      const void *l4, size_t len,
-				      bool bad_csum)
+				      const void *l4, size_t len)
 {
 	struct sk_buff *skb = test_skb(test, LL_MAX_HEADER +
 				       sizeof(struct iphdr) + len);
@@ -892,8 +890,6 @@ static struct sk_buff *test_v4_packet(struct kunit *test, u8 proto,
 		((struct icmphdr *)data)->checksum = 0;
 		((struct icmphdr *)data)->checksum =
 			csum_fold(csum_partial(data, len, 0));
-		if (bad_csum)
-			data[len - 1] ^= 0xff;
 	}
 	skb->dev = init_net.loopback_dev;
 	skb->protocol = htons(ETH_P_IP);
@@ -1013,7 +1009,7 @@ static struct sk_buff *test_icmp_packet(struct kunit *test, int family,
 					const void *msg, size_t len)
 {
 	if (family == AF_INET)
-		return test_v4_packet(test, IPPROTO_ICMP, msg, len, false);
+		return test_v4_packet(test, IPPROTO_ICMP, msg, len);
 	return test_v6_packet(test, IPPROTO_ICMPV6, NULL, 0, msg, len);
 }
 
@@ -1073,31 +1069,40 @@ struct test_parse_case {
 };
 
 static const struct test_parse_case test_parse_cases[] = {
-	{ "host unreachable", AF_INET, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH,
-	  ICMP_ECHO, 0, 0, 0, ICMP_EP_RX_MATCH, 0 },
-	{ "frag needed carries the MTU", AF_INET, ICMP_DEST_UNREACH,
-	  ICMP_FRAG_NEEDED, ICMP_ECHO, 0, 0, 1280, ICMP_EP_RX_MATCH, 1280 },
-	{ "parameter problem carries the pointer", AF_INET,
-	  ICMP_PARAMETERPROB, 0, ICMP_ECHO, 0, 0, 12 << 24, ICMP_EP_RX_MATCH,
-	  12 },
+	{ .what = "host unreachable", .family = AF_INET,
+	  .type = ICMP_DEST_UNREACH, .code = ICMP_HOST_UNREACH,
+	  .inner_type = ICMP_ECHO, .verdict = ICMP_EP_RX_MATCH },
+	{ .what = "frag needed carries the MTU", .family = AF_INET,
+	  .type = ICMP_DEST_UNREACH, .code = ICMP_FRAG_NEEDED,
+	  .inner_type = ICMP_ECHO, .rest = 1280,
+	  .verdict = ICMP_EP_RX_MATCH, .info = 1280 },
+	{ .what = "parameter problem carries the pointer", .family = AF_INET,
+	  .type = ICMP_PARAMETERPROB, .inner_type = ICMP_ECHO,
+	  .rest = 12 << 24, .verdict = ICMP_EP_RX_MATCH, .info = 12 },
 	/* as icmp_unreach() drops it */
-	{ "code past NR_ICMP_UNREACH", AF_INET, ICMP_DEST_UNREACH,
-	  NR_ICMP_UNREACH + 1, ICMP_ECHO, 0, 0, 0, ICMP_EP_RX_FILTERED, 0 },
+	{ .what = "code past NR_ICMP_UNREACH", .family = AF_INET,
+	  .type = ICMP_DEST_UNREACH, .code = NR_ICMP_UNREACH + 1,
+	  .inner_type = ICMP_ECHO, .verdict = ICMP_EP_RX_FILTERED },
 	/* the kernel's echo reply, not a ping socket's request */
-	{ "quoting an echo reply", AF_INET, ICMP_DEST_UNREACH, 0,
-	  ICMP_ECHOREPLY, 0, 0, 0, ICMP_EP_RX_IGNORE, 0 },
-	{ "quoting another protocol", AF_INET, ICMP_TIME_EXCEEDED, 0,
-	  ICMP_ECHO, IPPROTO_UDP, 0, 0, ICMP_EP_RX_IGNORE, 0 },
-	{ "garbled quoted header", AF_INET, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO,
-	  0, 3, 0, ICMP_EP_RX_MALFORMED, 0 },
-	{ "packet too big carries the MTU", AF_INET6, ICMPV6_PKT_TOOBIG, 0,
-	  ICMPV6_ECHO_REQUEST, 0, 0, 1280, ICMP_EP_RX_MATCH, 1280 },
+	{ .what = "quoting an echo reply", .family = AF_INET,
+	  .type = ICMP_DEST_UNREACH, .inner_type = ICMP_ECHOREPLY,
+	  .verdict = ICMP_EP_RX_IGNORE },
+	{ .what = "quoting another protocol", .family = AF_INET,
+	  .type = ICMP_TIME_EXCEEDED, .inner_type = ICMP_ECHO,
+	  .inner_proto = IPPROTO_UDP, .verdict = ICMP_EP_RX_IGNORE },
+	{ .what = "garbled quoted header", .family = AF_INET,
+	  .type = ICMP_TIME_EXCEEDED, .inner_type = ICMP_ECHO,
+	  .inner_ihl = 3, .verdict = ICMP_EP_RX_MALFORMED },
+	{ .what = "packet too big carries the MTU", .family = AF_INET6,
+	  .type = ICMPV6_PKT_TOOBIG, .inner_type = ICMPV6_ECHO_REQUEST,
+	  .rest = 1280, .verdict = ICMP_EP_RX_MATCH, .info = 1280 },
 	/* icmpv6_err() passes on plain echo requests only */
-	{ "quoting an extended echo", AF_INET6, ICMPV6_DEST_UNREACH, 0,
-	  ICMPV6_EXT_ECHO_REQUEST, 0, 0, 0, ICMP_EP_RX_IGNORE, 0 },
-	{ "an informational type is no error", AF_INET6,
-	  ICMPV6_ECHO_REQUEST, 0, ICMPV6_ECHO_REQUEST, 0, 0, 0,
-	  ICMP_EP_RX_IGNORE, 0 },
+	{ .what = "quoting an extended echo", .family = AF_INET6,
+	  .type = ICMPV6_DEST_UNREACH, .inner_type = ICMPV6_EXT_ECHO_REQUEST,
+	  .verdict = ICMP_EP_RX_IGNORE },
+	{ .what = "an informational type is no error", .family = AF_INET6,
+	  .type = ICMPV6_ECHO_REQUEST, .inner_type = ICMPV6_ECHO_REQUEST,
+	  .verdict = ICMP_EP_RX_IGNORE },
 };
 
 static void test_parse_desc(const struct test_parse_case *c, char *desc)
@@ -1229,9 +1234,9 @@ static void parse_v4_broadcast_replies(struct kunit *test)
 	struct icmp_ep_rx rx;
 	struct rtable *rt;
 
-	ext = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	ext = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo));
 	echo.type = ICMP_ECHOREPLY;
-	plain = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	plain = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo));
 	rt = ip_route_output(&init_net, htonl(0x7fffffff), 0, 0, 0,
 			     RT_SCOPE_UNIVERSE);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rt));
@@ -1253,12 +1258,12 @@ static void parse_v4_ignores_requests_and_udp(struct kunit *test)
 	struct sk_buff *skb;
 	struct icmp_ep_rx rx;
 
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo));
 	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
 			ICMP_EP_RX_IGNORE);
 
 	echo.type = ICMP_ECHOREPLY;
-	skb = test_v4_packet(test, IPPROTO_UDP, &echo, sizeof(echo), false);
+	skb = test_v4_packet(test, IPPROTO_UDP, &echo, sizeof(echo));
 	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
 			ICMP_EP_RX_IGNORE);
 }
@@ -1266,8 +1271,7 @@ static void parse_v4_ignores_requests_and_udp(struct kunit *test)
 static void parse_v4_truncated_header(struct kunit *test)
 {
 	struct test_echo echo = { .type = ICMP_ECHOREPLY };
-	struct sk_buff *skb = test_v4_packet(test, IPPROTO_ICMP, &echo, 4,
-					     false);
+	struct sk_buff *skb = test_v4_packet(test, IPPROTO_ICMP, &echo, 4);
 	struct icmp_ep_rx rx;
 
 	KUNIT_EXPECT_EQ(test, icmp_ep_rx_parse(AF_INET, skb, &rx),
@@ -1426,8 +1430,9 @@ static void deliver_reply_stolen_unless_raw(struct kunit *test)
 	reply = skb_clone(skb, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, reply);
 	verdict = icmp_ep_rx_deliver(&init_net, c->family, reply, true);
+	/* Not stolen, it is still ours: KUnit frees it with the rest. */
 	if (verdict != NF_STOLEN)
-		kfree_skb(reply);
+		test_manage(test, test_free_skb, reply);
 
 	KUNIT_EXPECT_EQ(test, verdict, c->verdict);
 	queued = skb_peek(&sock->sk->sk_receive_queue);
@@ -1437,65 +1442,104 @@ static void deliver_reply_stolen_unless_raw(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, queued->data[0], echo.type);
 }
 
-static void deliver_v4_bad_checksum_dropped(struct kunit *test)
-{
-	struct socket *sock = test_recverr_socket(test, AF_INET, true);
-	struct test_v4_error e;
-	struct sk_buff *skb;
+/*
+ * The delivery cases that follow, up to the queue-full one, test the
+ * hook's shared code: each runs once for each family.
+ */
 
-	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_ECHO,
-			   TEST_IDENT);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), true);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
+/* A reply of @family to the echo with @ident, as it stands on LOCAL_IN. */
+static struct sk_buff *test_reply_packet(struct kunit *test, int family,
+					 u16 ident)
+{
+	struct test_echo echo = { .type = test_reply_type(family),
+				  .id = htons(ident) };
+
+	return test_icmp_packet(test, family, &echo, sizeof(echo));
+}
+
+/* The errors of test_deliver_cases, which are delivered when intact. */
+static void deliver_bad_checksum_dropped(struct kunit *test)
+{
+	const struct test_deliver_case *c = test->param_value;
+	struct socket *sock = test_recverr_socket(test, c->family, true);
+	union test_error e;
+	struct sk_buff *skb;
+	size_t len;
+
+	len = test_error_init(c->family, &e, c->type, c->code,
+			      test_echo_type(c->family), 0);
+	skb = test_icmp_packet(test, c->family, &e, len);
+	/* The message's last byte, after its checksum was computed. */
+	skb->data[skb->len - 1] ^= 0xff;
+	icmp_ep_rx_deliver(&init_net, c->family, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), 0);
 }
 
-static void deliver_v4_other_ident_ignored(struct kunit *test)
+static void deliver_other_ident_ignored(struct kunit *test)
 {
-	struct socket *sock = test_recverr_socket(test, AF_INET, true);
-	struct test_echo echo = { .type = ICMP_ECHOREPLY,
-				  .id = htons(TEST_IDENT + 1) };
-	struct sk_buff *skb;
+	int family = test_param_family(test);
+	struct socket *sock = test_recverr_socket(test, family, true);
+	struct sk_buff *skb = test_reply_packet(test, family, TEST_IDENT + 1);
 
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
+	icmp_ep_rx_deliver(&init_net, family, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_receive_queue));
 }
 
-static void deliver_v4_reply_queued(struct kunit *test)
+static void deliver_reply_queued(struct kunit *test)
 {
-	struct socket *sock = test_recverr_socket(test, AF_INET, false);
-	struct test_echo echo = { .type = ICMP_ECHOREPLY,
-				  .id = htons(TEST_IDENT) };
-	struct sk_buff *skb, *queued;
+	int family = test_param_family(test);
+	struct socket *sock = test_recverr_socket(test, family, false);
+	struct sk_buff *skb = test_reply_packet(test, family, TEST_IDENT);
+	struct sk_buff *queued;
 
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
+	icmp_ep_rx_deliver(&init_net, family, skb, false);
 	queued = skb_peek(&sock->sk->sk_receive_queue);
 	KUNIT_ASSERT_NOT_NULL(test, queued);
-	KUNIT_EXPECT_EQ(test, queued->len, sizeof(echo));
-	KUNIT_EXPECT_EQ(test, queued->data[0], ICMP_ECHOREPLY);
+	KUNIT_EXPECT_EQ(test, queued->len, sizeof(struct test_echo));
+	KUNIT_EXPECT_EQ(test, queued->data[0], test_reply_type(family));
 }
 
 /*
  * A mono delivery time left by a forwarding path is no receive timestamp:
- * ip_local_deliver_finish() clears it before ping_rcv() sees the skb.
+ * ip_local_deliver_finish() and ip6_input_finish() clear it before
+ * ping_rcv() sees the skb.
  */
-static void deliver_v4_reply_clears_delivery_time(struct kunit *test)
+static void deliver_reply_clears_delivery_time(struct kunit *test)
 {
-	struct socket *sock = test_recverr_socket(test, AF_INET, false);
-	struct test_echo echo = { .type = ICMP_ECHOREPLY,
-				  .id = htons(TEST_IDENT) };
-	struct sk_buff *skb, *queued;
+	int family = test_param_family(test);
+	struct socket *sock = test_recverr_socket(test, family, false);
+	struct sk_buff *skb = test_reply_packet(test, family, TEST_IDENT);
+	struct sk_buff *queued;
 
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
 	skb_set_delivery_time(skb, ktime_set(1, 0), SKB_CLOCK_MONOTONIC);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
+	icmp_ep_rx_deliver(&init_net, family, skb, false);
 	queued = skb_peek(&sock->sk->sk_receive_queue);
 	KUNIT_ASSERT_NOT_NULL(test, queued);
 	KUNIT_EXPECT_FALSE(test, icmp_ep_skb_tstamp_mono(queued));
 	KUNIT_EXPECT_NE(test, queued->tstamp, ktime_set(1, 0));
+}
+
+/*
+ * A reply that arrived CHECKSUM_COMPLETE stays so, for icmp_rcv() or
+ * icmpv6_rcv() and for the IP_CHECKSUM control message of our copy, as
+ * without the module.
+ */
+static void deliver_reply_keeps_checksum_complete(struct kunit *test)
+{
+	int family = test_param_family(test);
+	struct socket *sock = test_recverr_socket(test, family, false);
+	struct sk_buff *skb = test_reply_packet(test, family, TEST_IDENT);
+	struct sk_buff *queued;
+
+	/* Over the whole packet, as LOCAL_IN sees it: from the IP header. */
+	skb->ip_summed = CHECKSUM_COMPLETE;
+	skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	icmp_ep_rx_deliver(&init_net, family, skb, false);
+	KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_COMPLETE);
+	queued = skb_peek(&sock->sk->sk_receive_queue);
+	KUNIT_ASSERT_NOT_NULL(test, queued);
+	KUNIT_EXPECT_TRUE(test, queued->ip_summed == CHECKSUM_COMPLETE);
 }
 
 /*
@@ -1511,31 +1555,10 @@ static void deliver_v4_error_queue_full_sets_sk_err(struct kunit *test)
 	WRITE_ONCE(sock->sk->sk_rcvbuf, 1);
 	test_v4_error_init(&e, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, ICMP_ECHO,
 			   TEST_IDENT);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e));
 	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), EHOSTUNREACH);
-}
-
-/*
- * A reply that arrived CHECKSUM_COMPLETE stays so, for icmp_rcv() and for
- * the IP_CHECKSUM control message of our copy, as without the module.
- */
-static void deliver_v4_reply_keeps_checksum_complete(struct kunit *test)
-{
-	struct socket *sock = test_recverr_socket(test, AF_INET, false);
-	struct test_echo echo = { .type = ICMP_ECHOREPLY,
-				  .id = htons(TEST_IDENT) };
-	struct sk_buff *skb, *queued;
-
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
-	skb->ip_summed = CHECKSUM_COMPLETE;
-	skb->csum = skb_checksum(skb, 0, skb->len, 0);
-	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
-	KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_COMPLETE);
-	queued = skb_peek(&sock->sk->sk_receive_queue);
-	KUNIT_ASSERT_NOT_NULL(test, queued);
-	KUNIT_EXPECT_TRUE(test, queued->ip_summed == CHECKSUM_COMPLETE);
 }
 
 static void deliver_soft_error_without_recverr(struct kunit *test)
@@ -1546,7 +1569,7 @@ static void deliver_soft_error_without_recverr(struct kunit *test)
 
 	/* Time exceeded is soft: no sk_err, no queue entry. */
 	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e));
 	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_error_queue));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), 0);
@@ -1570,23 +1593,23 @@ static void deliver_connected_hears_only_peer(struct kunit *test)
 	int len = test_addr_loopback(AF_INET, &a, 0);
 
 	KUNIT_ASSERT_EQ(test, kernel_connect(sock, &a.sa, len, 0), 0);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo));
 	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sk->sk_receive_queue));
 
 	test_v4_error_init(&e, ICMP_TIME_EXCEEDED, 0, ICMP_ECHO, TEST_IDENT);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e));
 	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sk->sk_error_queue));
 
 	e.inner.daddr = htonl(INADDR_LOOPBACK);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e));
 	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sk->sk_error_queue));
 
 	KUNIT_ASSERT_EQ(test, kernel_connect(sock, &unspec, sizeof(unspec), 0),
 			0);
-	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &echo, sizeof(echo));
 	icmp_ep_rx_deliver(&init_net, AF_INET, skb, false);
 	KUNIT_EXPECT_FALSE(test, skb_queue_empty(&sk->sk_receive_queue));
 }
@@ -1654,7 +1677,7 @@ static void deliver_v4_paged_frag_needed(struct kunit *test)
 			   TEST_IDENT);
 	e.icmp.un.frag.mtu = htons(1000);
 	e.inner.daddr = dst;
-	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e), false);
+	skb = test_v4_packet(test, IPPROTO_ICMP, &e, sizeof(e));
 	skb = test_paged(test, skb, sizeof(e.icmp));
 	KUNIT_ASSERT_EQ(test, skb_headlen(skb),
 			sizeof(struct iphdr) + sizeof(e.icmp));
@@ -1803,12 +1826,14 @@ static struct kunit_case icmp_ep_rx_cases[] = {
 	KUNIT_CASE_PARAM(deliver_error_to_queue, test_deliver_gen_params),
 	KUNIT_CASE_PARAM(deliver_reply_stolen_unless_raw,
 			 test_steal_gen_params),
-	KUNIT_CASE(deliver_v4_bad_checksum_dropped),
-	KUNIT_CASE(deliver_v4_other_ident_ignored),
-	KUNIT_CASE(deliver_v4_reply_queued),
-	KUNIT_CASE(deliver_v4_reply_clears_delivery_time),
+	KUNIT_CASE_PARAM(deliver_bad_checksum_dropped, test_deliver_gen_params),
+	KUNIT_CASE_PARAM(deliver_other_ident_ignored, test_family_gen_params),
+	KUNIT_CASE_PARAM(deliver_reply_queued, test_family_gen_params),
+	KUNIT_CASE_PARAM(deliver_reply_clears_delivery_time,
+			 test_family_gen_params),
+	KUNIT_CASE_PARAM(deliver_reply_keeps_checksum_complete,
+			 test_family_gen_params),
 	KUNIT_CASE(deliver_v4_error_queue_full_sets_sk_err),
-	KUNIT_CASE(deliver_v4_reply_keeps_checksum_complete),
 	KUNIT_CASE(deliver_soft_error_without_recverr),
 	KUNIT_CASE(deliver_connected_hears_only_peer),
 	KUNIT_CASE(deliver_v4_paged_frag_needed),

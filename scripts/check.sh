@@ -87,14 +87,10 @@ debug_image() {
 	tree=$(cat "$steps_dir/tree-$1" 2>/dev/null || true)
 	out=$build/debug-$1
 	if [ -n "$tree" ]; then
-		icmp_ep_step "build-debug-$1" "$scripts/build-module.sh" \
-			"$tree" "$out"
+		icmp_ep_step "build-debug-$1" icmp_ep_guest_image "$tree" "$out"
 	fi
-	if [ -f "$out/icmp_ep_test.ko" ]; then
-		"$scripts/initramfs.sh" "$out/initramfs.gz" "$out" "$build/bin"
-	else
-		tree=
-	fi
+	# build-module.sh empties $out first: a failed build leaves no image.
+	[ -f "$out/icmp_ep_test.ko" ] && [ -f "$out/initramfs.gz" ] || tree=
 	echo "$tree" >"$steps_dir/debug-ready-$1.tmp"
 	mv "$steps_dir/debug-ready-$1.tmp" "$steps_dir/debug-ready-$1"
 }
@@ -152,10 +148,18 @@ kernels() {
 	icmp_ep_kunit kunit-6.12 "$(debug_tree 6.12)" "$build/$vm/results.log"
 }
 
+# docs_check: every document builds without a docutils warning.
+docs_check() {
+	for doc in "$here"/Documentation/*.rst; do
+		python3 -m docutils --halt=warning "$doc" /dev/null || return 1
+	done
+}
+
 icmp_ep_deps
 icmp_ep_steps_init "$build/check"
 
-# Every VM's image holds the test programs: built once, first.
+# Every VM's image holds the test programs: built once, first (the
+# icmp_ep_guest_image steps after it find them made).
 icmp_ep_step build-tests make -s -C "$here/tests" O="$build/bin"
 # The debug kernels are a fresh machine's longest builds: they start next.
 icmp_ep_lane kernels kernels
@@ -167,11 +171,8 @@ for s in $series; do
 done
 for s in $series; do
 	release=$(icmp_ep_stock_release "$s")
-	icmp_ep_step "build-$s" "$scripts/build-module.sh" \
-		"/usr/src/linux-headers-$release" "$build/stock-$s"
-	[ ! -f "$build/stock-$s/icmp_ep.ko" ] ||
-		"$scripts/initramfs.sh" "$build/stock-$s/initramfs.gz" \
-			"$build/stock-$s" "$build/bin" "$release"
+	icmp_ep_step "build-$s" icmp_ep_guest_image \
+		"/usr/src/linux-headers-$release" "$build/stock-$s" "$release"
 	if [ "$s" = 6.1 ]; then
 		# shellcheck disable=SC2086 # one argument per release
 		icmp_ep_lane a lane_a $releases
@@ -184,8 +185,7 @@ icmp_ep_step lint "$scripts/lint.sh"
 icmp_ep_step version-gate "$scripts/version-gate.sh"
 icmp_ep_step install "$scripts/install-check.sh" \
 	"/usr/src/linux-headers-$(icmp_ep_stock_release 6.1)" "$build/stock-6.1"
-icmp_ep_step docs python3 -m docutils --halt=warning \
-	"$here/Documentation/icmp_ep.rst" /dev/null
+icmp_ep_step docs docs_check
 icmp_ep_report
 icmp_ep_wait_lanes
 icmp_ep_summary

@@ -4,9 +4,10 @@
 #   . "$(dirname "$0")/lib.sh"
 # Sets here (the tree), build (its build/), scripts, cache (what is kept
 # outside the tree across runs) and the shell options; defines the
-# icmp_ep_* functions below.  Run directly, it runs one of them, e.g.
+# icmp_ep_* functions below.  Run directly, it runs one of them, as the
+# Makefile's install does for the release of KDIR:
+#   scripts/lib.sh icmp_ep_kdir_release KDIR
 #   scripts/lib.sh icmp_ep_stock_release 6.12
-#   scripts/lib.sh icmp_ep_guest_image KDIR OUT_DIR [KERNEL_RELEASE]
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks: checkpatch --strict and kernel-doc, both from Debian's
 # linux-source-6.1 (cached outside the repository), on the module's C, and
-# ShellCheck on the harness (scripts/, the guest's init, run, bench, lib.sh).
+# ShellCheck on the harness (scripts/, the guest's init, run, bench, lib.sh,
+# topology.sh and suites; the guest's files are dash and source
+# /tests/guest/..., which their source directives name from the tree's top).
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -35,5 +37,6 @@ out=$(perl "$tools/scripts/kernel-doc" -none -v -Werror $files 2>&1) ||
 echo "$out" | grep -v ': info: ' >&2 || true
 # shellcheck disable=SC2046 # one argument per file
 shellcheck -x $(git ls-files 'scripts/*.sh' tests/guest/init tests/guest/run \
-	tests/guest/bench tests/guest/lib.sh) || status=1
+	tests/guest/bench tests/guest/lib.sh tests/guest/topology.sh \
+	'tests/guest/suites/*.sh') || status=1
 exit "$status"

@@ -16,6 +16,7 @@
 # so a hop limit of 1 expires at the router.  The far host's second
 # addresses stand for a third host, one that is not a connected socket's
 # peer.  The router answers echoes sent to a broadcast or multicast address.
+# shellcheck shell=dash
 IP=/usr/bin/ip
 
 topo_up() {
@@ -88,7 +89,7 @@ topo_down() {
 
 # client_as_nobody COMMAND...: run in the client namespace as uid 65534.
 client_as_nobody() {
-	$IP netns exec client /tests/bin/runas $NOBODY $NOBODY "$@"
+	$IP netns exec client /tests/bin/runas "$NOBODY" "$NOBODY" "$@"
 }
 
 # in_client COMMAND...: run in the client namespace as root.
@@ -108,6 +109,7 @@ normalise() {
 # each_case FUNCTION: FUNCTION once for every row of $cases, with the row's
 # '|'-separated fields (up to six) as its arguments.
 each_case() {
+	# shellcheck disable=SC2154 # the suite sets cases before each_case
 	echo "$cases" | while IFS='|' read -r f1 f2 f3 f4 f5 f6; do
 		[ -n "$f1" ] || continue
 		"$1" "$f1" "$f2" "$f3" "$f4" "$f5" "$f6"

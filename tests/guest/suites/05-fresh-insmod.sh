@@ -3,6 +3,8 @@
 # a plain insmod with nothing loaded by hand, unprivileged pings, and one
 # rmmod the moment ping exits.  Runs first, before any suite has made the
 # kernel load a module.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 # sent FAMILY: echoes our sockets of that family sent in this namespace.

@@ -8,6 +8,8 @@
 # failure), and then the replies reach the socket.  Last, modprobe icmp_ep
 # must load nf_defrag_ipv6 first, its soft dependency.  Runs right after
 # 05-fresh-insmod, whose nf_defrag_ipv6 nothing else holds yet.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 N=20

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Loading swaps the ping sockets' protocol; unloading gives them back.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 unload_module

@@ -3,11 +3,18 @@
 # (scripts/deb-check.sh copies it into the initramfs's module tree): plain
 # `modprobe icmp_ep` loads exactly that file, and it serves unprivileged
 # ping.  Without that file in the image, this suite prints nothing.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 moddir=/lib/modules/$(uname -r)
-# icmp_ep.ko, or icmp_ep.ko.xz where the kernel's modules are compressed.
-rel=$(cd "$moddir" 2>/dev/null && ls updates/dkms/icmp_ep.ko* 2>/dev/null | head -n 1)
+# icmp_ep.ko, or icmp_ep.ko.xz where the kernel's modules are compressed:
+# the first the glob sorts.
+rel=
+for ko in "$moddir"/updates/dkms/icmp_ep.ko*; do
+	[ ! -e "$ko" ] || rel=${ko#"$moddir"/}
+	break
+done
 [ -n "$rel" ] || exit 0
 ko=$moddir/$rel
 

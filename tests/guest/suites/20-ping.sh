@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # iputils ping, unprivileged, through icmp_ep.  While it runs, the module's
 # refcount shows that its sockets, not the built-in ones, are in use.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 ping_through_module() {

@@ -5,6 +5,8 @@
 # a clone and lets icmp_rcv() count the original.  Same pings, once per
 # implementation and path, same counter deltas, including loopback's own
 # (/proc/net/dev_snmp6/lo).
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 # One "Group.Field value" line per counter of /proc/net/snmp, snmp6 and

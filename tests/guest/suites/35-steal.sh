@@ -7,6 +7,9 @@
 #   socket of ours, and a linger after the last: it must come and go while
 #   replies flow without losing one, and never block rmmod.
 # SNMP parity on both paths is 30-counters'.
+# shellcheck shell=dash
+# shellcheck disable=SC2016 # awk programs and sh -c lines quote on purpose
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 IP=/usr/bin/ip

@@ -2,7 +2,10 @@
 # ICMP errors across a routed topology: real clients must print the same
 # thing through icmp_ep as through the built-in ping sockets, and what they
 # print must be the error the router sent.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
+# shellcheck source=tests/guest/topology.sh
 . /tests/guest/topology.sh
 
 # name|expected text|client command (run as uid 65534)

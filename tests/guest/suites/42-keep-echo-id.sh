@@ -5,6 +5,8 @@
 # the built-in sockets, the identifier is rewritten.  The switch is per
 # network namespace, starts at 0 in each, and only the namespace's
 # administrator may change it.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 ctl=/proc/sys/net/icmp_ep/keep_echo_id

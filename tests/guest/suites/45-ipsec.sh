@@ -8,7 +8,11 @@
 # refuses is still taken, as icmp_rcv() and icmpv6_rcv() take it, when its
 # SA has "flag icmp" (XFRM_STATE_ICMP) and the policy for the packet it
 # quotes, reversed, accepts it; without the flag it is dropped.
+# shellcheck shell=dash
+# shellcheck disable=SC2016 # awk programs and sh -c lines quote on purpose
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
+# shellcheck source=tests/guest/topology.sh
 . /tests/guest/topology.sh
 
 C4=10.0.1.1

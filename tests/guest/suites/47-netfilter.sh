@@ -11,7 +11,10 @@
 #   confirmation, the LOCAL_IN hook after ours for IPv6, and for IPv4 after
 #   or before ours, as the two were registered.  conntrack -E must show the
 #   same events, by the time ping is done, whichever registered first.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
+# shellcheck source=tests/guest/topology.sh
 . /tests/guest/topology.sh
 
 linger=/sys/module/icmp_ep/parameters/hook_linger_ms

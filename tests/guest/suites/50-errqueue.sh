@@ -4,7 +4,10 @@
 # through icmp_ep as through the built-in sockets, with IP_RECVERR and
 # without, connected and not, and under client-side netfilter rules.
 # Conntrack must record our echoes as it records the built-in's.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
+# shellcheck source=tests/guest/topology.sh
 . /tests/guest/topology.sh
 
 # name|expected text|client netfilter rule, or -|errq arguments
@@ -63,8 +66,8 @@ run() {
 		no-pmtu-disc-4-v4) in_client sh -c "echo 4 >$no_pmtu" ;;
 		esac
 		case $name in
-		local-emsgsize-v4) client_as_nobody /tests/bin/errq -m do -s 1400 10.0.2.2 >/dev/null ;;
-		local-emsgsize-v6) client_as_nobody /tests/bin/errq -6 -m do -s 1300 fd00:2::2 >/dev/null ;;
+		local-emsgsize-v4) client_as_nobody /tests/bin/errq -m "do" -s 1400 10.0.2.2 >/dev/null ;;
+		local-emsgsize-v6) client_as_nobody /tests/bin/errq -6 -m "do" -s 1300 fd00:2::2 >/dev/null ;;
 		esac
 		# shellcheck disable=SC2086
 		client_as_nobody /tests/bin/errq $args >"$dir/$name" 2>&1

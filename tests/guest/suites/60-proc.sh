@@ -2,6 +2,9 @@
 # Observability: /proc/net/icmp_ep{,6} list our sockets in /proc/net/icmp's
 # columns, /proc/net/stat/icmp_ep counts what happened to the packets, and
 # /proc/net/protocols counts our sockets.
+# shellcheck shell=dash
+# shellcheck disable=SC2016 # awk programs and sh -c lines quote on purpose
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 load_module

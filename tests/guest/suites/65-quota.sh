@@ -2,6 +2,9 @@
 # max_idents_per_uid: one uid cannot hold more idents than the cap in a
 # namespace, sockets sharing an ident count once, another uid is not
 # affected, fchown() does not move the charge, and 0 lifts the cap.
+# shellcheck shell=dash
+# shellcheck disable=SC2016 # awk programs and sh -c lines quote on purpose
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 param=/sys/module/icmp_ep/parameters/max_idents_per_uid
@@ -37,7 +40,7 @@ unload_module
 # them all in one process.
 exhaust() {
 	(ulimit -n 70000 && /tests/bin/stress hold 65536) | tail -1 \
-		>/tmp/quota.exhaust.$1
+		>"/tmp/quota.exhaust.$1"
 }
 for_each_impl exhaust
 judge quota/exhausted-bind-eaddrinuse "bind 65536: EADDRINUSE" \

@@ -3,6 +3,8 @@
 # against the built-in ping sockets and then against icmp_ep.  Lines must be
 # identical, except the deliberate deviations (".dev." cases), which the
 # program checks itself against the implementation it was told it runs on.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 conformance() {

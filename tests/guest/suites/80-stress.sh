@@ -3,6 +3,8 @@
 # churning sockets, namespaces dying with live sockets, rmmod tried all the
 # while, then a seeded syscall fuzzer as uid 65534.  The kernel console is
 # checked for reports by the harness.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 : "${STRESS_SECONDS:=15}" "${FUZZ_CALLS:=50000}" "${SEED:=1}"

@@ -9,6 +9,8 @@
 # Every case runs in each of inject's layouts: linear, paged (all after the
 # IP header in page frags) and frags (reassembled, the payload or quote on
 # the frag_list), and must land in the same counter in each.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 : "${INJECT_COUNT:=200}"
@@ -128,7 +130,7 @@ check malformed/rmmod unload_module
 errq_kinds='v6-error-type-0 v6-error-type-5 v6-error-type-127 v6-error-type-200'
 errq_run() {
 	/tests/bin/runas $NOBODY $NOBODY /tests/bin/stress listen $IDENT 100000 \
-		recverr >/tmp/errq-listen.$1 2>&1 &
+		recverr >"/tmp/errq-listen.$1" 2>&1 &
 	pid=$!
 	wait_listening "/tmp/errq-listen.$1"
 	for kind in $errq_kinds; do
@@ -216,7 +218,7 @@ EOF
 				"$kind" $PEER_COUNT | tail -n 1)
 			echo "$layout $kind any|$got"
 		done
-	done >/tmp/peer-inject.$1
+	done >"/tmp/peer-inject.$1"
 	echo 0 >$lo/route_localnet
 	echo 0 >$lo/accept_local
 }

@@ -5,6 +5,8 @@
 # routing headers, AH and fragments only after LOCAL_IN, where icmp_ep
 # listens), and with the same IPV6_RECVDSTOPTS/IPV6_RECVRTHDR (and RFC 2292)
 # control messages.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 : "${INJECT_COUNT:=200}"

@@ -8,6 +8,8 @@
 # datagram past 65,535 bytes, Time Exceeded for one left unfinished), and
 # deliver what it delivers, to ping sockets and to UDP alike.  Compared:
 # those counters of /proc/net/snmp6 and what a ping socket receives.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 : "${INJECT_COUNT:=200}"

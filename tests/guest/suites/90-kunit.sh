@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The KUnit suite runs when icmp_ep_test.ko loads; its KTAP goes to the host
 # between markers, without timestamps, for tools/testing/kunit/kunit.py.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 [ -f "$KO_DIR/icmp_ep_test.ko" ] || exit 0

@@ -6,6 +6,8 @@
 # must work as with the built-in.  modules_disabled cannot be undone, so
 # this suite runs last, and only where nf_defrag_ipv6 can be unloaded
 # first; scripts/check.sh gives it a boot of its own.
+# shellcheck shell=dash
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
 
 N=20

@@ -6,7 +6,11 @@
 # drops them and counts them in drop_not_peer.  Unconnected sockets, sockets
 # connect(AF_UNSPEC)ed again, and sockets connected to a broadcast or
 # multicast address hear everything, as with the built-in.
+# shellcheck shell=dash
+# shellcheck disable=SC2016 # awk programs and sh -c lines quote on purpose
+# shellcheck source=tests/guest/lib.sh
 . /tests/guest/lib.sh
+# shellcheck source=tests/guest/topology.sh
 . /tests/guest/topology.sh
 
 # name|expected with the built-in|expected with icmp_ep|drop_not_peer
