@@ -38,12 +38,12 @@ stock() {
 	release=$(icmp_ep_stock_release "$1")
 	[ -f "$build/stock-$1/initramfs.gz" ] || return 0
 	icmp_ep_vm "vm-$1" "/boot/vmlinuz-$release" \
-		"$build/stock-$1/initramfs.gz" 1800 2048
+		"$build/stock-$1/initramfs.gz" 2700 2048
 	# kernel.modules_disabled cannot be undone: its suite gets a boot of
 	# its own, where nothing has loaded nf_defrag_ipv6 yet.
 	export ICMP_EP_ARGS=guest.suites=modules-disabled
 	icmp_ep_vm "vm-$1-modules-disabled" "/boot/vmlinuz-$release" \
-		"$build/stock-$1/initramfs.gz" 300 1024
+		"$build/stock-$1/initramfs.gz" 600 1024
 	unset ICMP_EP_ARGS
 }
 
@@ -112,7 +112,7 @@ debug_vm() {
 	ICMP_EP_ARGS=${3:-}
 	export ICMP_EP_ARGS
 	icmp_ep_vm "$2" "$tree/arch/x86/boot/bzImage" \
-		"$build/debug-$1/initramfs.gz" 3600 2048
+		"$build/debug-$1/initramfs.gz" 4500 2048
 	unset ICMP_EP_ARGS
 }
 
