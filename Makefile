@@ -10,17 +10,22 @@ KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 endif
 
-# The release KDIR was built for, which names /lib/modules/<release>:
-# scripts/lib.sh holds the one way to read it.  Evaluated only by install,
-# so that the DKMS copy of this Makefile (without scripts/) still builds.
-KVER = $(shell $(CURDIR)/scripts/lib.sh icmp_ep_kdir_release $(KDIR))
+# The release KDIR was built for, which names /lib/modules/<release>.
+# Debian's headers say 6.1.x in kernel.release; UTS_RELEASE is the truth.
+# Here, not in scripts/, as this Makefile also builds and installs a copy
+# of the sources alone; scripts/lib.sh asks `make kernelrelease`.
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all modules clean install deb check quick lint kunit demo stress bench
+.PHONY: all modules kernelrelease clean install deb check quick lint kunit demo stress bench
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+kernelrelease:
+	@echo $(KVER)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -4,10 +4,7 @@
 #   . "$(dirname "$0")/lib.sh"
 # Sets here (the tree), build (its build/), scripts, cache (what is kept
 # outside the tree across runs) and the shell options; defines the
-# icmp_ep_* functions below.  Run directly, it runs one of them, as the
-# Makefile's install does for the release of KDIR:
-#   scripts/lib.sh icmp_ep_kdir_release KDIR
-#   scripts/lib.sh icmp_ep_stock_release 6.12
+# icmp_ep_* functions below.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,10 +35,10 @@ icmp_ep_stock_release() {
 	return 1
 }
 
-# icmp_ep_kdir_release KDIR: the release KDIR was built for.  Debian's
-# headers say 6.1.x in kernel.release; UTS_RELEASE is the truth.
+# icmp_ep_kdir_release KDIR: the release KDIR was built for, as the
+# Makefile reads it.
 icmp_ep_kdir_release() {
-	sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+	make -s --no-print-directory -C "$here" KDIR="$1" kernelrelease
 }
 
 # icmp_ep_guest_image KDIR OUT_DIR [KERNEL_RELEASE]: build everything a test
@@ -88,6 +85,7 @@ icmp_ep_steps_init() {
 	steps_failed=0
 	steps_summary=
 	steps_failures=
+	steps_retried=
 	steps_reported=0
 	steps_lanes=
 	steps_lanes_reported=0
@@ -182,6 +180,10 @@ icmp_ep_report() {
 "
 		[ "$f" -eq 0 ] || steps_failures="$steps_failures$(icmp_ep_why "$name")
 "
+		retried=$(grep '^vm: retried: ' "$steps_dir/$name.log" |
+			sed "s/^vm: retried: /  $name: /" || true)
+		[ -z "$retried" ] || steps_retried="$steps_retried$retried
+"
 	done
 	n=$(wc -l <"$steps_dir/lanes-done")
 	while [ "$steps_lanes_reported" -lt "$n" ]; do
@@ -215,6 +217,10 @@ icmp_ep_summary() {
 	echo "Summary (step, verdicts, wall time):"
 	printf '%s' "$steps_summary"
 	echo "  wall time in all: $(($(date +%s) - steps_start)) s"
+	if [ -n "$steps_retried" ]; then
+		echo "Guests booted again after an emulator fault (scripts/vm-run.sh):"
+		printf '%s' "$steps_retried"
+	fi
 	if [ -n "$steps_failures" ]; then
 		echo "Why the failed steps failed (their logs are in $steps_dir):"
 		printf '%s' "$steps_failures"
@@ -222,15 +228,3 @@ icmp_ep_summary() {
 	echo "$steps_passed passed, $steps_failed failed"
 	[ "$steps_failed" -eq 0 ]
 }
-
-case ${0##*/} in
-lib.sh)
-	case ${1:-} in
-	icmp_ep_*) "$@" ;;
-	*)
-		echo "usage: lib.sh icmp_ep_FUNCTION ARGS..." >&2
-		exit 2
-		;;
-	esac
-	;;
-esac
